@@ -1,0 +1,60 @@
+//! labrt: one runtime for the Raft labs, with a real and a simulated backend.
+//!
+//! Everything in the labs that spawns, sleeps, reads the clock, blocks or
+//! draws a random number goes through this crate. That single rule is what
+//! lets a whole run be replayed from its seed.
+//!
+//! ```text
+//! labrt::run(|| body)                       run body; backend from LAB_RUNTIME, seed from LAB_SEED
+//! labrt::Config::sim(42).try_run(|| body)   a chosen run; Err(Failure) instead of a panic
+//! labrt::thread::spawn("name", f)           -> JoinHandle; .join() -> Result<T, JoinError>
+//! labrt::thread::yield_now()
+//! labrt::time::{Instant, Duration, sleep}   Instant::now() reads the run's clock
+//! labrt::chan::{unbounded, bounded}         send, recv, try_recv, recv_timeout, recv_deadline
+//! labrt::sync::{Mutex, Condvar}             lock, wait, wait_timeout, notify_one, notify_all
+//! labrt::rand::rng()                        the run's seeded stream; use labrt::rand::RngExt
+//! ```
+//!
+//! - **real** (`LAB_RUNTIME=real`): pooled OS threads, the monotonic clock,
+//!   crossbeam channels and parking_lot locks.
+//! - **sim** (the default): every simulated thread is a coroutine on the
+//!   run's OS thread, and exactly one runs at a time. At every labrt call the
+//!   scheduler picks who runs next with the run's seeded RNG. The virtual
+//!   clock moves only when every thread waits, and then jumps to the earliest
+//!   deadline. When every thread waits and no deadline is pending, the run
+//!   stops with a deadlock report naming each thread and where it waits.
+//!   Threads left behind when the body returns are unwound.
+//!
+//! ```
+//! use labrt::time::{Duration, Instant};
+//!
+//! let report = labrt::Config::sim(1).run(|| {
+//!     let (tx, rx) = labrt::chan::unbounded();
+//!     let ticker = labrt::thread::spawn("ticker", move || {
+//!         for i in 0..3 {
+//!             labrt::time::sleep(Duration::from_secs(3600));
+//!             tx.send(i).unwrap();
+//!         }
+//!     });
+//!     let start = Instant::now();
+//!     assert_eq!(rx.iter().collect::<Vec<_>>(), [0, 1, 2]);
+//!     assert_eq!(start.elapsed(), Duration::from_secs(3 * 3600));
+//!     ticker.join().unwrap();
+//! });
+//! // Three virtual hours, in microseconds of real time.
+//! assert_eq!(report.elapsed, Duration::from_secs(3 * 3600));
+//! ```
+
+pub mod chan;
+mod context;
+pub mod rand;
+mod real;
+mod run;
+mod sim;
+pub mod sync;
+pub mod thread;
+pub mod time;
+
+pub use run::{
+    Backend, BlockedThread, Config, ENV_RUNTIME, ENV_SEED, Failure, FailureKind, Report, run,
+};

@@ -1,0 +1,142 @@
+//! The real backend: OS threads (pooled), the monotonic clock,
+//! crossbeam channels and parking_lot locks.
+//!
+//! A run ends when its body returns or a thread panics. Its remaining threads
+//! are then cancelled: their next sleep, receive or spawn unwinds them. A
+//! thread blocked where labrt cannot reach it (a lock, a condition variable, a
+//! send on a full channel) is reported instead.
+
+pub(crate) mod pool;
+
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use parking_lot::Mutex;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use crate::context::{self, Ctx};
+use crate::run::{FailureKind, panic_message};
+use crate::thread::Job;
+
+/// How long the end of a run waits for its cancelled threads to unwind.
+const TEARDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// The payload that unwinds a thread of a cancelled run.
+pub(crate) struct Cancelled;
+
+/// One real run, shared by its threads.
+pub(crate) struct RealRun {
+    rng: Mutex<Xoshiro256PlusPlus>,
+    failure: Mutex<Option<FailureKind>>,
+    /// Never sent on; dropped to cancel the run, which wakes every thread
+    /// waiting on `cancel_rx`.
+    cancel_tx: Mutex<Option<Sender<()>>>,
+    cancel_rx: Receiver<()>,
+    /// Each live thread holds a clone; all dropped means all exited.
+    alive_tx: Mutex<Option<Sender<()>>>,
+    spawned: AtomicU64,
+}
+
+impl RealRun {
+    pub(crate) fn with_rng<R>(&self, f: impl FnOnce(&mut Xoshiro256PlusPlus) -> R) -> R {
+        f(&mut self.rng.lock())
+    }
+
+    /// The receiver that disconnects when the run is cancelled.
+    pub(crate) fn cancel_rx(&self) -> &Receiver<()> {
+        &self.cancel_rx
+    }
+
+    fn fail(&self, kind: FailureKind) {
+        self.failure.lock().get_or_insert(kind);
+    }
+
+    fn cancel(&self) {
+        drop(self.cancel_tx.lock().take());
+    }
+
+    /// Starts `job` on a pooled OS thread as a thread of this run.
+    pub(crate) fn spawn(self: &Arc<Self>, name: Arc<str>, job: Job) {
+        let Some(alive) = self.alive_tx.lock().clone() else {
+            drop(job);
+            unwind_cancelled();
+            return;
+        };
+        self.spawned.fetch_add(1, Ordering::Relaxed);
+        let run = self.clone();
+        pool::execute(Box::new(move || {
+            let _ctx = context::enter(Ctx::Real(run.clone()));
+            let _name = crate::thread::set_real_name(name.clone());
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(job)) {
+                if !payload.is::<Cancelled>() {
+                    run.fail(FailureKind::Panic {
+                        thread: name.to_string(),
+                        message: panic_message(payload.as_ref()),
+                    });
+                    run.cancel();
+                }
+            }
+            drop(alive);
+        }));
+    }
+}
+
+/// Unwinds the calling thread because its run is over. A thread that is
+/// already unwinding (a destructor calling labrt) just carries on.
+pub(crate) fn unwind_cancelled() {
+    if !std::thread::panicking() {
+        resume_unwind(Box::new(Cancelled));
+    }
+}
+
+/// Figures of a finished real run.
+pub(crate) struct Outcome {
+    pub elapsed: Duration,
+    pub spawned: u64,
+    pub failure: Option<FailureKind>,
+    /// Threads still alive after the grace period.
+    pub stuck: bool,
+}
+
+/// Runs `body` on the calling thread as the main thread of a real run.
+pub(crate) fn run(seed: u64, body: impl FnOnce()) -> Outcome {
+    let (cancel_tx, cancel_rx) = bounded(0);
+    let (alive_tx, alive_rx) = bounded(0);
+    let run = Arc::new(RealRun {
+        rng: Mutex::new(Xoshiro256PlusPlus::seed_from_u64(seed)),
+        failure: Mutex::new(None),
+        cancel_tx: Mutex::new(Some(cancel_tx)),
+        cancel_rx,
+        alive_tx: Mutex::new(Some(alive_tx)),
+        spawned: AtomicU64::new(0),
+    });
+    let start = std::time::Instant::now();
+    {
+        let _ctx = context::enter(Ctx::Real(run.clone()));
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(body)) {
+            if !payload.is::<Cancelled>() {
+                run.fail(FailureKind::Panic {
+                    thread: "main".into(),
+                    message: panic_message(payload.as_ref()),
+                });
+            }
+        }
+    }
+    let elapsed = start.elapsed();
+    run.cancel();
+    drop(run.alive_tx.lock().take());
+    let stuck = matches!(
+        alive_rx.recv_timeout(TEARDOWN_GRACE),
+        Err(RecvTimeoutError::Timeout)
+    );
+    Outcome {
+        elapsed,
+        spawned: run.spawned.load(Ordering::Relaxed),
+        failure: run.failure.lock().take(),
+        stuck,
+    }
+}

@@ -1,0 +1,445 @@
+//! The shared state of one simulated run: threads, the virtual clock, the
+//! run queue, and the blocking protocol every simulated primitive uses.
+//!
+//! Blocking works with [`Waiter`] tokens. A primitive that must wait asks for a
+//! token, files it in its own wait queue, and calls [`Kernel::block`]. Whoever
+//! later satisfies the wait calls [`Kernel::wake`] with the token. A token
+//! carries an epoch unique to one blocking episode, so a wake that arrives
+//! after its waiter timed out (or was woken by someone else) is recognised as
+//! stale and ignored.
+
+use std::panic::Location;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use super::clock::Timers;
+use super::executor;
+use super::scheduler::Scheduler;
+use super::trace::TraceHash;
+use crate::context::{self, Ctx};
+use crate::run::{BlockedThread, FailureKind};
+use crate::thread::Job;
+
+/// Index of a simulated thread's slot. Slots are reused once a thread ends.
+pub(crate) type Tid = usize;
+
+/// Steps allowed without the virtual clock moving before the run is declared
+/// a livelock: threads keep running but none of them ever waits for time.
+const LIVELOCK_STEPS: u64 = 50_000_000;
+
+/// Salt that separates the user's random stream from the scheduler's.
+const USER_RNG_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// One blocking episode of one thread; see the module docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Waiter {
+    pub tid: Tid,
+    pub epoch: u64,
+}
+
+/// Why a blocked thread runs again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wake {
+    /// Someone called [`Kernel::wake`] with its token.
+    Notified,
+    /// Its deadline passed first.
+    TimedOut,
+    /// The run is being torn down: nothing may block any more.
+    Teardown,
+}
+
+/// What a blocked thread waits on, for the deadlock report.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Blocker {
+    pub what: &'static str,
+    pub at: &'static Location<'static>,
+}
+
+enum Status {
+    Runnable,
+    Running,
+    Blocked {
+        epoch: u64,
+        on: Blocker,
+    },
+    /// The slot is free for reuse.
+    Free,
+}
+
+struct Thread {
+    name: Arc<str>,
+    status: Status,
+    timed_out: bool,
+}
+
+/// What the executor should do next.
+pub(crate) enum Next {
+    Run(Tid),
+    Stop,
+}
+
+/// Figures the run report is made of.
+pub(crate) struct Stats {
+    pub now: Duration,
+    pub trace: u64,
+    pub steps: u64,
+    pub spawned: u64,
+}
+
+struct State {
+    now: Duration,
+    threads: Vec<Thread>,
+    free: Vec<Tid>,
+    runnable: Vec<Tid>,
+    timers: Timers,
+    next_epoch: u64,
+    current: Tid,
+    scheduler: Scheduler,
+    user_rng: Xoshiro256PlusPlus,
+    trace: TraceHash,
+    steps: u64,
+    steps_at_last_advance: u64,
+    spawned: u64,
+    pending: Vec<(Tid, Job)>,
+    failure: Option<FailureKind>,
+    main_done: bool,
+}
+
+/// One simulated run. Objects of the run hold an `Arc` to it.
+pub(crate) struct Kernel {
+    state: Mutex<State>,
+    tearing_down: AtomicBool,
+}
+
+impl Kernel {
+    pub(crate) fn new(seed: u64) -> Arc<Kernel> {
+        let state = State {
+            now: Duration::ZERO,
+            threads: Vec::new(),
+            free: Vec::new(),
+            runnable: Vec::new(),
+            timers: Timers::default(),
+            next_epoch: 0,
+            current: 0,
+            scheduler: Scheduler::new(seed),
+            user_rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ USER_RNG_SALT),
+            trace: TraceHash::new(seed),
+            steps: 0,
+            steps_at_last_advance: 0,
+            spawned: 0,
+            pending: Vec::new(),
+            failure: None,
+            main_done: false,
+        };
+        Arc::new(Kernel {
+            state: Mutex::new(state),
+            tearing_down: AtomicBool::new(false),
+        })
+    }
+
+    /// Panics unless the calling thread is one of this run's threads.
+    #[track_caller]
+    pub(crate) fn check_current(self: &Arc<Self>, what: &str) {
+        context::with(what, |ctx| match ctx {
+            Ctx::Sim(kernel) if Arc::ptr_eq(kernel, self) => {}
+            _ => context::foreign(what, Location::caller()),
+        })
+    }
+
+    /// Entry of every labrt operation: checks the caller, then lets the
+    /// scheduler pick who runs next.
+    #[track_caller]
+    pub(crate) fn op(self: &Arc<Self>, what: &str) {
+        self.check_current(what);
+        self.yield_now();
+    }
+
+    /// A scheduling point: the current thread stays runnable, and the
+    /// scheduler picks who runs next (possibly the same thread).
+    pub(crate) fn yield_now(&self) {
+        if self.is_tearing_down() {
+            return;
+        }
+        {
+            let mut st = self.state.lock();
+            if st.runnable.is_empty() && !st.timers.has_due(st.now) {
+                // Nobody else could be picked: skip the switch.
+                return;
+            }
+            let me = st.current;
+            st.threads[me].status = Status::Runnable;
+            st.runnable.push(me);
+        }
+        executor::suspend();
+    }
+
+    pub(crate) fn is_tearing_down(&self) -> bool {
+        self.tearing_down.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn current(&self) -> Tid {
+        self.state.lock().current
+    }
+
+    pub(crate) fn current_name(&self) -> Arc<str> {
+        let st = self.state.lock();
+        st.threads[st.current].name.clone()
+    }
+
+    pub(crate) fn now(&self) -> Duration {
+        self.state.lock().now
+    }
+
+    /// A fresh token for the current thread's next blocking episode.
+    pub(crate) fn waiter(&self) -> Waiter {
+        let mut st = self.state.lock();
+        st.next_epoch += 1;
+        Waiter {
+            tid: st.current,
+            epoch: st.next_epoch,
+        }
+    }
+
+    /// Blocks the current thread until `w` is woken or `deadline` (virtual
+    /// time since the start of the run) passes. The caller must have filed
+    /// `w` where a waker will find it.
+    pub(crate) fn block(&self, w: Waiter, on: Blocker, deadline: Option<Duration>) -> Wake {
+        if self.is_tearing_down() {
+            return Wake::Teardown;
+        }
+        {
+            let mut st = self.state.lock();
+            debug_assert_eq!(
+                st.current, w.tid,
+                "a thread blocks on another thread's token"
+            );
+            st.threads[w.tid].status = Status::Blocked { epoch: w.epoch, on };
+            st.threads[w.tid].timed_out = false;
+            if let Some(deadline) = deadline {
+                st.timers.push(deadline, w);
+            }
+        }
+        executor::suspend();
+        if self.is_tearing_down() {
+            return Wake::Teardown;
+        }
+        let st = self.state.lock();
+        if st.threads[w.tid].timed_out {
+            Wake::TimedOut
+        } else {
+            Wake::Notified
+        }
+    }
+
+    /// Makes the thread of `w` runnable if it is still blocked in that
+    /// episode. Returns whether it was.
+    pub(crate) fn wake(&self, w: Waiter) -> bool {
+        self.state.lock().wake(w, false)
+    }
+
+    /// Puts the current thread to sleep for `d` of virtual time.
+    pub(crate) fn sleep(self: &Arc<Self>, d: Duration, at: &'static Location<'static>) {
+        if d.is_zero() {
+            self.yield_now();
+            return;
+        }
+        let w = self.waiter();
+        let deadline = self.now() + d;
+        self.block(w, Blocker { what: "sleep", at }, Some(deadline));
+    }
+
+    /// Registers a new thread; it starts at a later scheduling decision.
+    pub(crate) fn spawn(&self, name: Arc<str>, job: Job) {
+        if self.is_tearing_down() {
+            // Nothing may start while the run is being unwound.
+            drop(job);
+            return;
+        }
+        let mut st = self.state.lock();
+        let tid = st.alloc(name);
+        st.pending.push((tid, job));
+        st.runnable.push(tid);
+        st.spawned += 1;
+        st.trace.mix(0x5157_0000 ^ tid as u64);
+    }
+
+    /// Draws from the run's user-facing random stream.
+    pub(crate) fn with_user_rng<R>(&self, f: impl FnOnce(&mut Xoshiro256PlusPlus) -> R) -> R {
+        f(&mut self.state.lock().user_rng)
+    }
+
+    /// Records the first failure of the run; later ones are consequences.
+    pub(crate) fn fail(&self, kind: FailureKind) {
+        let mut st = self.state.lock();
+        if st.failure.is_none() {
+            st.failure = Some(kind);
+        }
+    }
+
+    /// Records a panic of the current thread.
+    pub(crate) fn fail_current(&self, message: String) {
+        let thread = self.current_name().to_string();
+        self.fail(FailureKind::Panic { thread, message });
+    }
+
+    // ---- executor side ----
+
+    /// Creates the slot of the run's main thread.
+    pub(super) fn add_main(&self) -> Tid {
+        let mut st = self.state.lock();
+        let tid = st.alloc(Arc::from("main"));
+        st.runnable.push(tid);
+        tid
+    }
+
+    pub(super) fn take_pending(&self) -> Vec<(Tid, Job)> {
+        std::mem::take(&mut self.state.lock().pending)
+    }
+
+    pub(super) fn main_done(&self) {
+        self.state.lock().main_done = true;
+    }
+
+    pub(super) fn finish(&self, tid: Tid) {
+        let mut st = self.state.lock();
+        st.threads[tid].status = Status::Free;
+        st.free.push(tid);
+    }
+
+    /// Picks the next thread to run, advancing the virtual clock when every
+    /// thread waits for time; stops on the end of main, a failure, a
+    /// deadlock or a livelock.
+    pub(super) fn next(&self) -> Next {
+        let mut st = self.state.lock();
+        if st.main_done || st.failure.is_some() {
+            return Next::Stop;
+        }
+        match st.pick() {
+            Ok(tid) => Next::Run(tid),
+            Err(kind) => {
+                st.failure = Some(kind);
+                Next::Stop
+            }
+        }
+    }
+
+    pub(super) fn set_current(&self, tid: Tid) {
+        self.state.lock().current = tid;
+    }
+
+    pub(super) fn begin_teardown(&self) {
+        self.tearing_down.store(true, Ordering::Relaxed);
+    }
+
+    pub(super) fn take_failure(&self) -> Option<FailureKind> {
+        self.state.lock().failure.take()
+    }
+
+    pub(super) fn stats(&self) -> Stats {
+        let st = self.state.lock();
+        Stats {
+            now: st.now,
+            trace: st.trace.value(),
+            steps: st.steps,
+            spawned: st.spawned,
+        }
+    }
+}
+
+impl State {
+    fn alloc(&mut self, name: Arc<str>) -> Tid {
+        let thread = Thread {
+            name,
+            status: Status::Runnable,
+            timed_out: false,
+        };
+        match self.free.pop() {
+            Some(tid) => {
+                self.threads[tid] = thread;
+                tid
+            }
+            None => {
+                self.threads.push(thread);
+                self.threads.len() - 1
+            }
+        }
+    }
+
+    fn is_waiting(&self, w: Waiter) -> bool {
+        matches!(self.threads.get(w.tid), Some(Thread { status: Status::Blocked { epoch, .. }, .. }) if *epoch == w.epoch)
+    }
+
+    fn wake(&mut self, w: Waiter, timed_out: bool) -> bool {
+        if !self.is_waiting(w) {
+            return false;
+        }
+        let thread = &mut self.threads[w.tid];
+        thread.status = Status::Runnable;
+        thread.timed_out = timed_out;
+        self.runnable.push(w.tid);
+        true
+    }
+
+    /// The earliest deadline a blocked thread still waits for, dropping
+    /// timers whose episode already ended.
+    fn earliest_live_timer(&mut self) -> Option<Duration> {
+        while let Some((deadline, w)) = self.timers.peek() {
+            if self.is_waiting(w) {
+                return Some(deadline);
+            }
+            self.timers.pop();
+        }
+        None
+    }
+
+    fn fire_due_timers(&mut self) {
+        while let Some(w) = self.timers.pop_due(self.now) {
+            self.wake(w, true);
+        }
+    }
+
+    fn pick(&mut self) -> Result<Tid, FailureKind> {
+        self.fire_due_timers();
+        if self.runnable.is_empty() {
+            let Some(deadline) = self.earliest_live_timer() else {
+                return Err(self.deadlock());
+            };
+            self.now = deadline;
+            self.steps_at_last_advance = self.steps;
+            self.trace.mix(deadline.as_nanos() as u64);
+            self.fire_due_timers();
+        }
+        if self.steps - self.steps_at_last_advance > LIVELOCK_STEPS {
+            return Err(FailureKind::Livelock {
+                steps: LIVELOCK_STEPS,
+            });
+        }
+        let i = self.scheduler.pick(self.runnable.len());
+        let tid = self.runnable.swap_remove(i);
+        self.threads[tid].status = Status::Running;
+        self.current = tid;
+        self.steps += 1;
+        self.trace.mix(tid as u64);
+        Ok(tid)
+    }
+
+    fn deadlock(&self) -> FailureKind {
+        let threads = self
+            .threads
+            .iter()
+            .filter_map(|t| match &t.status {
+                Status::Blocked { on, .. } => Some(BlockedThread {
+                    name: t.name.to_string(),
+                    waits_on: format!("{} at {}", on.what, on.at),
+                }),
+                _ => None,
+            })
+            .collect();
+        FailureKind::Deadlock { threads }
+    }
+}
