@@ -2,15 +2,16 @@
 //! crossbeam channels and parking_lot locks.
 //!
 //! A run ends when its body returns or a thread panics. Its remaining threads
-//! are then cancelled: their next sleep, receive or spawn unwinds them. A
-//! thread blocked where labrt cannot reach it (a lock, a condition variable, a
-//! send on a full channel) is reported instead.
+//! are then cancelled: a sleep unwinds at once, a receive within
+//! [`CANCEL_POLL`], a spawn is refused. A thread blocked where labrt cannot
+//! reach it (a lock, a condition variable, a send on a full channel) is
+//! reported instead.
 
 pub(crate) mod pool;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
@@ -25,6 +26,9 @@ use crate::thread::Job;
 /// How long the end of a run waits for its cancelled threads to unwind.
 const TEARDOWN_GRACE: Duration = Duration::from_secs(1);
 
+/// How often a thread blocked in a receive checks whether its run is over.
+pub(crate) const CANCEL_POLL: Duration = Duration::from_millis(100);
+
 /// The payload that unwinds a thread of a cancelled run.
 pub(crate) struct Cancelled;
 
@@ -32,8 +36,9 @@ pub(crate) struct Cancelled;
 pub(crate) struct RealRun {
     rng: Mutex<Xoshiro256PlusPlus>,
     failure: Mutex<Option<FailureKind>>,
+    cancelled: AtomicBool,
     /// Never sent on; dropped to cancel the run, which wakes every thread
-    /// waiting on `cancel_rx`.
+    /// waiting on `cancel_rx` at once.
     cancel_tx: Mutex<Option<Sender<()>>>,
     cancel_rx: Receiver<()>,
     /// Each live thread holds a clone; all dropped means all exited.
@@ -51,11 +56,16 @@ impl RealRun {
         &self.cancel_rx
     }
 
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+
     fn fail(&self, kind: FailureKind) {
         self.failure.lock().get_or_insert(kind);
     }
 
     fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
         drop(self.cancel_tx.lock().take());
     }
 
@@ -109,6 +119,7 @@ pub(crate) fn run(seed: u64, body: impl FnOnce()) -> Outcome {
     let run = Arc::new(RealRun {
         rng: Mutex::new(Xoshiro256PlusPlus::seed_from_u64(seed)),
         failure: Mutex::new(None),
+        cancelled: AtomicBool::new(false),
         cancel_tx: Mutex::new(Some(cancel_tx)),
         cancel_rx,
         alive_tx: Mutex::new(Some(alive_tx)),

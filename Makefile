@@ -1,0 +1,23 @@
+# The lab framework's commands. Test targets never run fmt or clippy, so a
+# newer toolchain's lint cannot stop anyone from running tests; `make check`
+# does that.
+
+CARGO ?= cargo
+
+.PHONY: test test-labrt bench check
+
+## Everything CI runs.
+test: test-labrt
+
+## The runtime's own tests, in the sim and real backends.
+test-labrt:
+	$(CARGO) test -p labrt
+
+## Benchmarks: prints the table of figures.
+bench:
+	$(CARGO) bench -p labrt --bench runtime
+
+## Formatting and lints.
+check:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
