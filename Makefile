@@ -4,14 +4,18 @@
 
 CARGO ?= cargo
 
-.PHONY: test test-labrt bench check
+.PHONY: test test-labrt test-labcodec bench check
 
 ## Everything CI runs.
-test: test-labrt
+test: test-labrt test-labcodec
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
 	$(CARGO) test -p labrt
+
+## The codec's tests.
+test-labcodec:
+	$(CARGO) test -p labcodec
 
 ## Benchmarks: prints the table of figures.
 bench:
