@@ -5,6 +5,7 @@
 //! blocked receive also ends when the run is cancelled.
 
 use std::fmt;
+use std::panic::Location;
 use std::sync::Arc;
 
 use crossbeam_channel as cb;
@@ -108,12 +109,15 @@ impl<T> Receiver<T> {
         }
     }
 
-    /// Waits for a value at most `timeout` on the run's clock.
+    /// Waits for a value at most `timeout` on the run's clock. A timeout
+    /// too long to represent waits for ever.
     #[track_caller]
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T, RecvTimeoutError> {
         match &self.0 {
-            ReceiverImpl::Real(rx) => real_recv(rx, Some(std::time::Instant::now() + timeout)),
-            ReceiverImpl::Sim(chan) => chan.recv(Some(Instant::now().since_origin() + timeout)),
+            ReceiverImpl::Real(rx) => real_recv(rx, std::time::Instant::now().checked_add(timeout)),
+            ReceiverImpl::Sim(chan) => {
+                chan.recv(Instant::now().since_origin().checked_add(timeout))
+            }
         }
     }
 
@@ -193,11 +197,12 @@ fn real_recv<T>(
 }
 
 impl<T> Clone for Sender<T> {
+    #[track_caller]
     fn clone(&self) -> Self {
         Sender(match &self.0 {
             SenderImpl::Real(tx) => SenderImpl::Real(tx.clone()),
             SenderImpl::Sim(chan) => {
-                chan.add_sender();
+                chan.add_sender(Location::caller());
                 SenderImpl::Sim(chan.clone())
             }
         })
@@ -205,11 +210,12 @@ impl<T> Clone for Sender<T> {
 }
 
 impl<T> Clone for Receiver<T> {
+    #[track_caller]
     fn clone(&self) -> Self {
         Receiver(match &self.0 {
             ReceiverImpl::Real(rx) => ReceiverImpl::Real(rx.clone()),
             ReceiverImpl::Sim(chan) => {
-                chan.add_receiver();
+                chan.add_receiver(Location::caller());
                 ReceiverImpl::Sim(chan.clone())
             }
         })

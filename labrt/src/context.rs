@@ -50,6 +50,21 @@ pub(crate) fn is_set() -> bool {
     CURRENT.with(|c| c.borrow().is_some())
 }
 
+/// Tells the current thread's run, if any, that the thread is panicking.
+pub(crate) fn note_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let message = crate::run::panic_message(info.payload());
+    let location = info.location().map(|l| l.to_string());
+    let _ = CURRENT.try_with(|c| {
+        // The panic may come from inside a borrow of the cell.
+        let Ok(ctx) = c.try_borrow() else { return };
+        match &*ctx {
+            Some(Ctx::Sim(kernel)) => kernel.note_panic(message, location),
+            Some(Ctx::Real(run)) => run.note_panic(crate::thread::real_name(), message, location),
+            None => {}
+        }
+    });
+}
+
 /// Installs `ctx` for the current thread until the returned guard drops.
 pub(crate) fn enter(ctx: Ctx) -> EnterGuard {
     let previous = CURRENT.with(|c| c.borrow_mut().replace(ctx));

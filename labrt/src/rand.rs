@@ -46,14 +46,22 @@ impl TryRng for RunRng {
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
         Ok(match &self.ctx {
             Ctx::Real(run) => run.with_rng(|r| r.next_u64()),
-            Ctx::Sim(kernel) => kernel.with_user_rng(|r| r.next_u64()),
+            Ctx::Sim(kernel) => {
+                // A draw from another thread would change the run's stream
+                // at a moment no seed can replay.
+                kernel.check_current("labrt::rand::RunRng");
+                kernel.with_user_rng(|r| r.next_u64())
+            }
         })
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
         match &self.ctx {
             Ctx::Real(run) => run.with_rng(|r| r.fill_bytes(dst)),
-            Ctx::Sim(kernel) => kernel.with_user_rng(|r| r.fill_bytes(dst)),
+            Ctx::Sim(kernel) => {
+                kernel.check_current("labrt::rand::RunRng");
+                kernel.with_user_rng(|r| r.fill_bytes(dst))
+            }
         }
         Ok(())
     }

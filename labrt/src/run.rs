@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::Once;
 use std::time::Duration;
 
 use crate::{real, sim};
@@ -82,6 +83,8 @@ pub enum FailureKind {
         thread: String,
         /// The panic message.
         message: String,
+        /// Where it panicked, when known.
+        location: Option<String>,
     },
     /// Sim: every thread waits and no timer is pending, so none can ever run.
     Deadlock {
@@ -157,11 +160,12 @@ impl Config {
     ///
     /// # Panics
     /// If called from inside a run: runs do not nest.
-    pub fn try_run(self, body: impl FnOnce()) -> Result<Report, Failure> {
+    pub fn try_run(self, body: impl FnOnce()) -> Result<Report, Box<Failure>> {
         assert!(
             !crate::context::is_set(),
             "labrt: runs do not nest; this thread is already inside labrt::run"
         );
+        install_panic_hook();
         let test = std::thread::current()
             .name()
             .filter(|n| *n != "main")
@@ -196,13 +200,13 @@ impl Config {
             }
         };
         match failure {
-            Some(kind) => Err(Failure {
+            Some(kind) => Err(Box::new(Failure {
                 backend: self.backend,
                 seed: self.seed,
                 elapsed,
                 kind,
                 test,
-            }),
+            })),
             None => Ok(Report {
                 backend: self.backend,
                 seed: self.seed,
@@ -224,6 +228,20 @@ pub fn run(body: impl FnOnce()) -> Report {
     let report = Config::from_env().run(body);
     println!("labrt: {report}");
     report
+}
+
+/// Chains a panic hook that tells the panicking thread's run at once (the
+/// default hook still prints as usual). A thread whose unwinding then blocks
+/// still fails its run, and teardown knows it is mid-panic.
+fn install_panic_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            crate::context::note_panic(info);
+            previous(info);
+        }));
+    });
 }
 
 fn fresh_seed() -> u64 {
@@ -269,8 +287,16 @@ impl fmt::Display for Report {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            FailureKind::Panic { thread, message } => {
-                writeln!(f, "labrt: thread '{thread}' panicked: {message}")?;
+            FailureKind::Panic {
+                thread,
+                message,
+                location,
+            } => {
+                let at = location
+                    .as_deref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
+                writeln!(f, "labrt: thread '{thread}' panicked{at}: {message}")?;
             }
             FailureKind::Deadlock { threads } => {
                 writeln!(

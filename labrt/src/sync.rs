@@ -6,8 +6,8 @@
 use std::ops::{Deref, DerefMut};
 
 use crate::context::{self, Ctx};
-use crate::sim;
 use crate::time::{Duration, Instant};
+use crate::{real, sim};
 
 /// A mutual-exclusion lock protecting a `T`.
 pub struct Mutex<T>(MutexImpl<T>);
@@ -55,7 +55,9 @@ impl<T> Mutex<T> {
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
         match &self.0 {
             MutexImpl::Real(m) => m.try_lock().map(|g| MutexGuard(GuardImpl::Real(g))),
-            MutexImpl::Sim(m) => m.try_lock().then_some(MutexGuard(GuardImpl::Sim(m))),
+            // Not `then_some`: it would build, and drop, a guard (an unlock)
+            // even when the lock was not taken.
+            MutexImpl::Sim(m) => m.try_lock().then(|| MutexGuard(GuardImpl::Sim(m))),
         }
     }
 
@@ -185,13 +187,7 @@ impl Condvar {
         deadline: Option<Instant>,
     ) -> WaitTimeoutResult {
         let timed_out = match (&self.0, &mut guard.0) {
-            (CondvarImpl::Real(cv), GuardImpl::Real(g)) => match deadline {
-                None => {
-                    cv.wait(g);
-                    false
-                }
-                Some(d) => cv.wait_until(g, d.to_std()).timed_out(),
-            },
+            (CondvarImpl::Real(cv), GuardImpl::Real(g)) => real_wait(cv, g, deadline),
             (CondvarImpl::Sim(cv), GuardImpl::Sim(m)) => {
                 cv.wait(m, deadline.map(Instant::since_origin))
             }
@@ -215,6 +211,36 @@ impl Condvar {
         match &self.0 {
             CondvarImpl::Real(cv) => cv.notify_all(),
             CondvarImpl::Sim(cv) => cv.notify_all(),
+        }
+    }
+}
+
+/// A real wait in slices of [`real::CANCEL_POLL`], so that a thread waiting
+/// for a thread that panicked ends with its run instead of hanging it.
+/// Returns whether the deadline passed.
+fn real_wait<T>(
+    cv: &parking_lot::Condvar,
+    g: &mut parking_lot::MutexGuard<'_, T>,
+    deadline: Option<Instant>,
+) -> bool {
+    loop {
+        let slice_end = std::time::Instant::now() + real::CANCEL_POLL;
+        let until = deadline.map_or(slice_end, |d| d.to_std().min(slice_end));
+        if !cv.wait_until(g, until).timed_out() {
+            return false;
+        }
+        if deadline.is_some_and(|d| until >= d.to_std()) {
+            return true;
+        }
+        let cancelled =
+            context::try_with(|ctx| matches!(ctx, Some(Ctx::Real(run)) if run.is_cancelled()));
+        if cancelled {
+            real::unwind_cancelled();
+            return true;
+        }
+        if deadline.is_none() {
+            // Waits may end spuriously; the caller re-checks its condition.
+            return false;
         }
     }
 }

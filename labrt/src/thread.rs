@@ -111,6 +111,11 @@ pub(crate) fn set_real_name(name: Arc<str>) -> impl Drop {
 pub fn current_name() -> String {
     match context::current("labrt::thread::current_name") {
         Ctx::Sim(kernel) => kernel.current_name().to_string(),
-        Ctx::Real(_) => REAL_NAME.with_borrow(|n| n.as_deref().unwrap_or("main").to_string()),
+        Ctx::Real(_) => real_name(),
     }
+}
+
+/// The labrt name of the current thread of a real run.
+pub(crate) fn real_name() -> String {
+    REAL_NAME.with_borrow(|n| n.as_deref().unwrap_or("main").to_string())
 }

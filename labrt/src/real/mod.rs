@@ -60,8 +60,24 @@ impl RealRun {
         self.cancelled.load(Ordering::Acquire)
     }
 
+    /// Records the first failure of a live run and cancels it. Once the run
+    /// is over, its threads fail as they unwind (channels disconnect under
+    /// them); those are consequences, as in sim, not failures.
     fn fail(&self, kind: FailureKind) {
+        if self.is_cancelled() {
+            return;
+        }
         self.failure.lock().get_or_insert(kind);
+        self.cancel();
+    }
+
+    /// Called by the panic hook in the panicking thread.
+    pub(crate) fn note_panic(&self, thread: String, message: String, location: Option<String>) {
+        self.fail(FailureKind::Panic {
+            thread,
+            message,
+            location,
+        });
     }
 
     fn cancel(&self) {
@@ -71,7 +87,12 @@ impl RealRun {
 
     /// Starts `job` on a pooled OS thread as a thread of this run.
     pub(crate) fn spawn(self: &Arc<Self>, name: Arc<str>, job: Job) {
-        let Some(alive) = self.alive_tx.lock().clone() else {
+        let alive = if self.is_cancelled() {
+            None
+        } else {
+            self.alive_tx.lock().clone()
+        };
+        let Some(alive) = alive else {
             drop(job);
             unwind_cancelled();
             return;
@@ -86,8 +107,8 @@ impl RealRun {
                     run.fail(FailureKind::Panic {
                         thread: name.to_string(),
                         message: panic_message(payload.as_ref()),
+                        location: None,
                     });
-                    run.cancel();
                 }
             }
             drop(alive);
@@ -133,6 +154,7 @@ pub(crate) fn run(seed: u64, body: impl FnOnce()) -> Outcome {
                 run.fail(FailureKind::Panic {
                     thread: "main".into(),
                     message: panic_message(payload.as_ref()),
+                    location: None,
                 });
             }
         }

@@ -9,6 +9,7 @@ use crossbeam_channel::{RecvTimeoutError, SendError, TryRecvError, TrySendError}
 use parking_lot::Mutex;
 
 use super::kernel::{Blocker, Kernel, Waiter, Wake};
+use crate::context::{self, Ctx};
 
 struct State<T> {
     queue: VecDeque<T>,
@@ -130,7 +131,10 @@ impl<T> Chan<T> {
                         TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
                     });
                 }
-                Wake::Teardown => return Err(RecvTimeoutError::Disconnected),
+                Wake::Teardown => {
+                    self.state.lock().recv_waiters.retain(|x| *x != w);
+                    return Err(RecvTimeoutError::Disconnected);
+                }
             }
         }
     }
@@ -159,12 +163,26 @@ impl<T> Chan<T> {
         self.state.lock().queue.len()
     }
 
-    pub(crate) fn add_sender(&self) {
+    /// A new sender; only threads of the run may make one, since it changes
+    /// when the channel disconnects.
+    pub(crate) fn add_sender(&self, at: &'static Location<'static>) {
+        self.check_thread("Sender::clone", at);
         self.state.lock().senders += 1;
     }
 
-    pub(crate) fn add_receiver(&self) {
+    /// A new receiver; see [`Chan::add_sender`].
+    pub(crate) fn add_receiver(&self, at: &'static Location<'static>) {
+        self.check_thread("Receiver::clone", at);
         self.state.lock().receivers += 1;
+    }
+
+    fn check_thread(&self, what: &str, at: &Location<'_>) {
+        let ours = context::try_with(
+            |ctx| matches!(ctx, Some(Ctx::Sim(k)) if Arc::ptr_eq(k, &self.kernel)),
+        );
+        if !ours {
+            context::foreign(what, at);
+        }
     }
 
     /// The last sender gone disconnects the channel for its receivers.

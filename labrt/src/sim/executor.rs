@@ -14,6 +14,7 @@ use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use super::kernel::{Kernel, Next, Stats, Tid};
+use super::watchdog;
 use crate::context::{self, Ctx};
 use crate::run::{FailureKind, panic_message};
 
@@ -30,6 +31,8 @@ thread_local! {
     static STACKS: RefCell<Vec<DefaultStack>> = const { RefCell::new(Vec::new()) };
     /// The yielder of the coroutine running on this OS thread.
     static YIELDER: Cell<*const Yielder<(), ()>> = const { Cell::new(ptr::null()) };
+    /// Teardown is force-unwinding a coroutine on this OS thread.
+    static FORCING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Returns control to the executor until the kernel picks this thread again.
@@ -62,12 +65,12 @@ fn return_stack(task: Task) {
     });
 }
 
-/// Runs `f` as the body of a simulated thread: a panic fails the run, except
-/// the forced unwinding of teardown, which must travel on to the coroutine's
-/// root.
+/// Runs `f` as the body of a simulated thread: a panic fails the run (the
+/// panic hook has usually recorded it already), except the forced unwinding
+/// of teardown, which must travel on to the coroutine's root.
 fn guarded(kernel: &Kernel, f: impl FnOnce()) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-        if kernel.is_tearing_down() {
+        if FORCING.get() {
             resume_unwind(payload);
         }
         kernel.fail_current(panic_message(payload.as_ref()));
@@ -78,6 +81,7 @@ fn guarded(kernel: &Kernel, f: impl FnOnce()) {
 /// returns or the run fails. Returns the run's figures and its failure.
 pub(crate) fn run(seed: u64, body: impl FnOnce()) -> (Stats, Option<FailureKind>) {
     let kernel = Kernel::new(seed);
+    watchdog::watch(&kernel, seed);
     let _ctx = context::enter(Ctx::Sim(kernel.clone()));
     let mut tasks: Vec<Option<Task>> = Vec::new();
 
@@ -110,7 +114,10 @@ pub(crate) fn run(seed: u64, body: impl FnOnce()) -> (Stats, Option<FailureKind>
         let task = tasks[tid]
             .as_mut()
             .expect("labrt: picked a thread without a task");
-        if let CoroutineResult::Return(()) = task.resume(()) {
+        let result = task.resume(());
+        // The yielder of a finished coroutine dangles; never leave it behind.
+        YIELDER.set(ptr::null());
+        if let CoroutineResult::Return(()) = result {
             return_stack(tasks[tid].take().expect("task vanished while running"));
             kernel.finish(tid);
         }
@@ -129,13 +136,23 @@ fn install(tasks: &mut Vec<Option<Task>>, tid: Tid, task: Task) {
 }
 
 /// Unwinds every thread left behind, so that what they own is dropped now and
-/// nothing of this run leaks into the next one.
+/// nothing of this run leaks into the next one. From here on no call blocks.
+///
+/// A thread that stopped while a panic was unwinding it is resumed, so that
+/// its unwinding finishes: forcing a second unwind from inside one of its
+/// destructors would abort the process.
 fn teardown(kernel: &Arc<Kernel>, tasks: &mut [Option<Task>]) {
     kernel.begin_teardown();
     for (tid, slot) in tasks.iter_mut().enumerate() {
         if let Some(mut task) = slot.take() {
             kernel.set_current(tid);
+            if kernel.is_unwinding(tid) {
+                task.resume(());
+            }
+            FORCING.set(true);
             task.force_unwind();
+            FORCING.set(false);
+            YIELDER.set(ptr::null());
             return_stack(task);
         }
     }

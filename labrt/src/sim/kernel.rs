@@ -10,7 +10,7 @@
 
 use std::panic::Location;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -21,6 +21,7 @@ use super::clock::Timers;
 use super::executor;
 use super::scheduler::Scheduler;
 use super::trace::TraceHash;
+use super::watchdog::Progress;
 use crate::context::{self, Ctx};
 use crate::run::{BlockedThread, FailureKind};
 use crate::thread::Job;
@@ -30,7 +31,12 @@ pub(crate) type Tid = usize;
 
 /// Steps allowed without the virtual clock moving before the run is declared
 /// a livelock: threads keep running but none of them ever waits for time.
-const LIVELOCK_STEPS: u64 = 50_000_000;
+const LIVELOCK_STEPS: u64 = 10_000_000;
+
+/// Blocking calls allowed while a run is torn down, where they all return at
+/// once; past this, a destructor is polling for something that can no longer
+/// happen.
+const TEARDOWN_OPS: u64 = 1_000_000;
 
 /// Salt that separates the user's random stream from the scheduler's.
 const USER_RNG_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -75,6 +81,8 @@ struct Thread {
     name: Arc<str>,
     status: Status,
     timed_out: bool,
+    /// A panic is unwinding this thread's stack.
+    unwinding: bool,
 }
 
 /// What the executor should do next.
@@ -114,6 +122,8 @@ struct State {
 pub(crate) struct Kernel {
     state: Mutex<State>,
     tearing_down: AtomicBool,
+    teardown_ops: AtomicU64,
+    progress: Progress,
 }
 
 impl Kernel {
@@ -139,6 +149,8 @@ impl Kernel {
         Arc::new(Kernel {
             state: Mutex::new(state),
             tearing_down: AtomicBool::new(false),
+            teardown_ops: AtomicU64::new(0),
+            progress: Progress::default(),
         })
     }
 
@@ -156,6 +168,7 @@ impl Kernel {
     #[track_caller]
     pub(crate) fn op(self: &Arc<Self>, what: &str) {
         self.check_current(what);
+        self.progress.tick();
         self.yield_now();
     }
 
@@ -163,12 +176,16 @@ impl Kernel {
     /// scheduler picks who runs next (possibly the same thread).
     pub(crate) fn yield_now(&self) {
         if self.is_tearing_down() {
+            self.count_teardown_op();
             return;
         }
         {
             let mut st = self.state.lock();
-            if st.runnable.is_empty() && !st.timers.has_due(st.now) {
-                // Nobody else could be picked: skip the switch.
+            if st.runnable.is_empty() && !st.timers.has_due(st.now) && !st.livelocked() {
+                // Nobody else could be picked: skip the switch, but count the
+                // step, so that a lone thread spinning on the frozen clock is
+                // caught as a livelock by `pick`.
+                st.steps += 1;
                 return;
             }
             let me = st.current;
@@ -176,6 +193,19 @@ impl Kernel {
             st.runnable.push(me);
         }
         executor::suspend();
+    }
+
+    /// Stops a destructor that keeps polling during teardown, where every
+    /// blocking call returns at once and its loop could never end.
+    fn count_teardown_op(&self) {
+        if self.teardown_ops.fetch_add(1, Ordering::Relaxed) == TEARDOWN_OPS {
+            eprintln!(
+                "labrt: while unwinding the threads left by a simulated run, thread '{}' made {TEARDOWN_OPS} \
+                 blocking calls: a destructor waits in a loop for something no thread will do any more; aborting",
+                self.try_current_name().as_deref().unwrap_or("?")
+            );
+            std::process::abort();
+        }
     }
 
     pub(crate) fn is_tearing_down(&self) -> bool {
@@ -189,6 +219,17 @@ impl Kernel {
     pub(crate) fn current_name(&self) -> Arc<str> {
         let st = self.state.lock();
         st.threads[st.current].name.clone()
+    }
+
+    /// The current thread's name, unless the state is busy (for the watchdog,
+    /// which runs outside the run).
+    pub(crate) fn try_current_name(&self) -> Option<Arc<str>> {
+        let st = self.state.try_lock_for(Duration::from_millis(100))?;
+        Some(st.threads.get(st.current)?.name.clone())
+    }
+
+    pub(crate) fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     pub(crate) fn now(&self) -> Duration {
@@ -210,6 +251,7 @@ impl Kernel {
     /// `w` where a waker will find it.
     pub(crate) fn block(&self, w: Waiter, on: Blocker, deadline: Option<Duration>) -> Wake {
         if self.is_tearing_down() {
+            self.count_teardown_op();
             return Wake::Teardown;
         }
         {
@@ -249,8 +291,9 @@ impl Kernel {
             return;
         }
         let w = self.waiter();
-        let deadline = self.now() + d;
-        self.block(w, Blocker { what: "sleep", at }, Some(deadline));
+        // A sleep too long to represent never ends.
+        let deadline = self.now().checked_add(d);
+        self.block(w, Blocker { what: "sleep", at }, deadline);
     }
 
     /// Registers a new thread; it starts at a later scheduling decision.
@@ -281,10 +324,47 @@ impl Kernel {
         }
     }
 
-    /// Records a panic of the current thread.
+    /// Records a panic of the current thread, unless the run is over.
     pub(crate) fn fail_current(&self, message: String) {
+        if self.is_tearing_down() {
+            return;
+        }
         let thread = self.current_name().to_string();
-        self.fail(FailureKind::Panic { thread, message });
+        self.fail(FailureKind::Panic {
+            thread,
+            message,
+            location: None,
+        });
+    }
+
+    /// Called by the panic hook in the panicking thread: the run fails now,
+    /// not when (or if) the unwinding finishes, and teardown knows not to
+    /// unwind this thread a second time.
+    pub(crate) fn note_panic(&self, message: String, location: Option<String>) {
+        // The panic may come from code holding the state lock.
+        let Some(mut st) = self.state.try_lock() else {
+            return;
+        };
+        let current = st.current;
+        let Some(thread) = st.threads.get_mut(current) else {
+            return;
+        };
+        thread.unwinding = true;
+        let thread = thread.name.to_string();
+        if self.is_tearing_down() {
+            eprintln!(
+                "labrt: thread '{thread}' panicked while its finished run was being torn down. During \
+                 teardown blocking calls return at once with errors (join and recv fail, sends are \
+                 refused), so a destructor that unwraps them panics; a panic that escapes a destructor \
+                 aborts the process."
+            );
+        } else if st.failure.is_none() {
+            st.failure = Some(FailureKind::Panic {
+                thread,
+                message,
+                location,
+            });
+        }
     }
 
     // ---- executor side ----
@@ -315,6 +395,7 @@ impl Kernel {
     /// thread waits for time; stops on the end of main, a failure, a
     /// deadlock or a livelock.
     pub(super) fn next(&self) -> Next {
+        self.progress.tick();
         let mut st = self.state.lock();
         if st.main_done || st.failure.is_some() {
             return Next::Stop;
@@ -330,6 +411,15 @@ impl Kernel {
 
     pub(super) fn set_current(&self, tid: Tid) {
         self.state.lock().current = tid;
+    }
+
+    /// Whether `tid` was suspended while a panic unwound its stack.
+    pub(super) fn is_unwinding(&self, tid: Tid) -> bool {
+        self.state
+            .lock()
+            .threads
+            .get(tid)
+            .is_some_and(|t| t.unwinding)
     }
 
     pub(super) fn begin_teardown(&self) {
@@ -357,6 +447,7 @@ impl State {
             name,
             status: Status::Runnable,
             timed_out: false,
+            unwinding: false,
         };
         match self.free.pop() {
             Some(tid) => {
@@ -403,6 +494,10 @@ impl State {
         }
     }
 
+    fn livelocked(&self) -> bool {
+        self.steps - self.steps_at_last_advance > LIVELOCK_STEPS
+    }
+
     fn pick(&mut self) -> Result<Tid, FailureKind> {
         self.fire_due_timers();
         if self.runnable.is_empty() {
@@ -414,7 +509,7 @@ impl State {
             self.trace.mix(deadline.as_nanos() as u64);
             self.fire_due_timers();
         }
-        if self.steps - self.steps_at_last_advance > LIVELOCK_STEPS {
+        if self.livelocked() {
             return Err(FailureKind::Livelock {
                 steps: LIVELOCK_STEPS,
             });

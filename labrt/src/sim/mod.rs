@@ -5,7 +5,8 @@
 //! - [`kernel`] holds the run's threads, clock and the blocking protocol;
 //! - [`scheduler`] picks the next thread; [`clock`] keeps the timers;
 //! - [`trace`] digests the decisions so that two runs can be compared;
-//! - [`chan`] and [`sync`] are the primitives built on the kernel.
+//! - [`chan`] and [`sync`] are the primitives built on the kernel;
+//! - [`watchdog`] reports runs held by a thread that blocks outside labrt.
 
 pub(crate) mod chan;
 mod clock;
@@ -14,5 +15,6 @@ mod kernel;
 mod scheduler;
 pub(crate) mod sync;
 mod trace;
+mod watchdog;
 
 pub(crate) use kernel::Kernel;

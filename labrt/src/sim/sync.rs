@@ -92,8 +92,21 @@ impl<T> Mutex<T> {
     }
 
     /// Releases the lock and wakes one waiter, which then competes for it.
+    ///
+    /// A thread unwound by teardown from inside [`Condvar::wait`] drops its
+    /// guard without holding the lock; that release is ignored, so the lock's
+    /// real owner keeps it.
     pub(crate) fn release(&self) {
         let mut st = self.state.lock();
+        let me = self.kernel.current();
+        if st.owner != Some(me) {
+            assert!(
+                self.kernel.is_tearing_down(),
+                "labrt: thread '{}' released a Mutex it does not hold",
+                self.kernel.current_name()
+            );
+            return;
+        }
         st.owner = None;
         while let Some(w) = st.waiters.pop_front() {
             if self.kernel.wake(w) {
@@ -161,7 +174,9 @@ impl Condvar {
             self.waiters.lock().retain(|x| *x != w);
         }
         mutex.acquire(at);
-        wake == Wake::TimedOut
+        // In teardown, report a timeout: loops that wait for a notification
+        // with a timeout then end instead of spinning.
+        wake != Wake::Notified
     }
 
     #[track_caller]

@@ -38,6 +38,11 @@ fn try_lock_fails_while_held() {
         let m = Mutex::new(1);
         let g = m.lock();
         assert!(m.try_lock().is_none());
+        // A failed try_lock must leave the lock with its owner.
+        assert!(
+            m.try_lock().is_none(),
+            "a failed try_lock released the lock"
+        );
         drop(g);
         assert_eq!(*m.try_lock().expect("free lock"), 1);
         let mut m = m;
@@ -121,7 +126,9 @@ fn locking_a_held_mutex_again_is_reported_in_sim() {
         })
         .expect_err("relocking must fail");
     match failure.kind {
-        FailureKind::Panic { thread, message } => {
+        FailureKind::Panic {
+            thread, message, ..
+        } => {
             assert_eq!(thread, "main");
             assert!(
                 message.contains("locks a Mutex it already holds"),

@@ -42,12 +42,22 @@ fn a_panic_in_a_thread_fails_the_run_with_its_message() {
                 labrt::time::sleep(labrt::time::Duration::from_secs(5));
             })
             .expect_err("the run must fail");
+        let FailureKind::Panic {
+            thread,
+            message,
+            location,
+        } = failure.kind
+        else {
+            panic!("expected a panic, got {:?}", failure.kind);
+        };
         assert_eq!(
-            failure.kind,
-            FailureKind::Panic {
-                thread: "worker".into(),
-                message: "boom at step 3".into()
-            }
+            (thread.as_str(), message.as_str()),
+            ("worker", "boom at step 3")
+        );
+        assert!(
+            location
+                .unwrap()
+                .starts_with("labrt/tests/runtime/thread.rs:")
         );
         assert_eq!(failure.seed, 5);
     }
@@ -61,9 +71,10 @@ fn a_panic_in_the_body_fails_the_run_and_names_the_replay() {
     assert_eq!(failure.backend, Backend::Sim);
     let text = failure.to_string();
     assert!(
-        text.contains("thread 'main' panicked: body failed"),
+        text.contains("thread 'main' panicked at labrt/tests/runtime/thread.rs:"),
         "{text}"
     );
+    assert!(text.contains(": body failed"), "{text}");
     assert!(
         text.contains("LAB_RUNTIME=sim LAB_SEED=11 cargo test"),
         "{text}"
@@ -75,7 +86,7 @@ fn a_panic_in_the_body_fails_the_run_and_names_the_replay() {
 }
 
 #[test]
-#[should_panic(expected = "thread 'main' panicked: deliberate")]
+#[should_panic(expected = "thread 'main' panicked at")]
 fn run_panics_with_the_failure() {
     Config::sim(0).run(|| panic!("deliberate"));
 }
