@@ -28,7 +28,7 @@ fn per_op(per: u64, mut f: impl FnMut()) -> Duration {
 }
 
 fn row(what: &str, value: String) {
-    println!("| {what:<52} | {value:>16} |");
+    println!("| {what:<64} | {value:>12} |");
 }
 
 fn ns(d: Duration) -> String {
@@ -51,25 +51,28 @@ fn sim_switch() -> Duration {
     wall
 }
 
+/// `n` round trips between the body and an echo thread over labrt channels.
+fn ping_pong(n: u64) {
+    let (ping_tx, ping_rx) = chan::unbounded();
+    let (pong_tx, pong_rx) = chan::unbounded();
+    let echo = thread::spawn("echo", move || {
+        for v in ping_rx.iter() {
+            pong_tx.send(v).unwrap();
+        }
+    });
+    for i in 0..n {
+        ping_tx.send(i).unwrap();
+        pong_rx.recv().unwrap();
+    }
+    drop(ping_tx);
+    echo.join().unwrap();
+}
+
 /// Round trips between two simulated threads over two channels.
 fn sim_chan_round_trip() -> Duration {
     const N: u64 = 50_000;
     per_op(N, || {
-        Config::sim(2).run(|| {
-            let (ping_tx, ping_rx) = chan::unbounded();
-            let (pong_tx, pong_rx) = chan::unbounded();
-            let echo = thread::spawn("echo", move || {
-                for v in ping_rx.iter() {
-                    pong_tx.send(v).unwrap();
-                }
-            });
-            for i in 0..N {
-                ping_tx.send(i).unwrap();
-                pong_rx.recv().unwrap();
-            }
-            drop(ping_tx);
-            echo.join().unwrap();
-        });
+        Config::sim(2).run(|| ping_pong(N));
     })
 }
 
@@ -121,21 +124,7 @@ fn sim_heartbeats() -> (f64, u64) {
 fn real_labrt_round_trip() -> Duration {
     const N: u64 = 100_000;
     per_op(N, || {
-        Config::real(5).run(|| {
-            let (ping_tx, ping_rx) = chan::unbounded();
-            let (pong_tx, pong_rx) = chan::unbounded();
-            let echo = thread::spawn("echo", move || {
-                for v in ping_rx.iter() {
-                    pong_tx.send(v).unwrap();
-                }
-            });
-            for i in 0..N {
-                ping_tx.send(i).unwrap();
-                pong_rx.recv().unwrap();
-            }
-            drop(ping_tx);
-            echo.join().unwrap();
-        });
+        Config::real(5).run(|| ping_pong(N));
     })
 }
 
@@ -181,8 +170,8 @@ fn std_spawn() -> Duration {
 
 fn main() {
     println!("labrt benchmarks (median of {REPS} repetitions)");
-    println!("| {:<52} | {:>16} |", "measure", "value");
-    println!("|{:-<54}|{:->18}|", "", "");
+    println!("| {:<64} | {:>12} |", "measure", "value");
+    println!("|{:-<66}|{:->14}|", "", "");
     row("sim: one scheduling decision (switch)", ns(sim_switch()));
     row(
         "sim: channel round trip between two threads",

@@ -25,6 +25,18 @@
 //!   stops with a deadlock report naming each thread and where it waits.
 //!   Threads left behind when the body returns are unwound.
 //!
+//! Rules for code that runs under labrt (the sim backend enforces or reports
+//! what it can):
+//! - block, sleep, read the clock, spawn and draw random numbers only through
+//!   labrt. A std primitive blocks the run's only OS thread; the watchdog
+//!   reports a run that makes no labrt call for 5 s of wall time.
+//! - in sim, all simulated threads of a run share one OS thread, so they share
+//!   `thread_local!` values and `std::thread::panicking()`; keep per-thread
+//!   state in values the thread owns.
+//! - a panic in any thread fails the run. When a run ends, the threads it
+//!   left are unwound and their blocking calls return at once with errors;
+//!   destructors should not unwrap those.
+//!
 //! ```
 //! use labrt::time::{Duration, Instant};
 //!
