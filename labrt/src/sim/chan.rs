@@ -9,7 +9,6 @@ use crossbeam_channel::{RecvTimeoutError, SendError, TryRecvError, TrySendError}
 use parking_lot::Mutex;
 
 use super::kernel::{Blocker, Kernel, Waiter, Wake};
-use crate::context::{self, Ctx};
 
 struct State<T> {
     queue: VecDeque<T>,
@@ -165,24 +164,17 @@ impl<T> Chan<T> {
 
     /// A new sender; only threads of the run may make one, since it changes
     /// when the channel disconnects.
-    pub(crate) fn add_sender(&self, at: &'static Location<'static>) {
-        self.check_thread("Sender::clone", at);
+    #[track_caller]
+    pub(crate) fn add_sender(&self) {
+        self.kernel.check_current("Sender::clone");
         self.state.lock().senders += 1;
     }
 
     /// A new receiver; see [`Chan::add_sender`].
-    pub(crate) fn add_receiver(&self, at: &'static Location<'static>) {
-        self.check_thread("Receiver::clone", at);
+    #[track_caller]
+    pub(crate) fn add_receiver(&self) {
+        self.kernel.check_current("Receiver::clone");
         self.state.lock().receivers += 1;
-    }
-
-    fn check_thread(&self, what: &str, at: &Location<'_>) {
-        let ours = context::try_with(
-            |ctx| matches!(ctx, Some(Ctx::Sim(k)) if Arc::ptr_eq(k, &self.kernel)),
-        );
-        if !ours {
-            context::foreign(what, at);
-        }
     }
 
     /// The last sender gone disconnects the channel for its receivers.

@@ -124,6 +124,7 @@ pub(crate) fn run(seed: u64, body: impl FnOnce()) -> (Stats, Option<FailureKind>
     }
 
     teardown(&kernel, &mut tasks);
+    watchdog::unwatch(&kernel);
     (kernel.stats(), kernel.take_failure())
 }
 

@@ -66,6 +66,14 @@ pub(crate) fn watch(kernel: &Arc<Kernel>, seed: u64) {
     });
 }
 
+/// Stops watching `kernel`: its run is over, though objects of the run may
+/// keep the kernel alive.
+pub(crate) fn unwatch(kernel: &Arc<Kernel>) {
+    watched()
+        .lock()
+        .retain(|w| !std::ptr::eq(w.kernel.as_ptr(), Arc::as_ptr(kernel)));
+}
+
 fn watch_loop() {
     // Last seen progress of each run, keyed by its kernel's address while
     // the kernel lives, with the number of checks it has stayed the same.

@@ -122,10 +122,13 @@ fn runs_do_not_nest() {
 
 const STALL_CHILD_ENV: &str = "LABRT_STALL_CHILD";
 
-/// Blocks a simulated thread in std's sleep, when run by the test below.
+/// When run by the test below: a finished run whose channel outlives it
+/// (seed 20), then a run blocked in std's sleep (seed 21).
 #[test]
 fn child_blocks_in_a_std_primitive() {
     if std::env::var_os(STALL_CHILD_ENV).is_some() {
+        let mut leaked = None;
+        Config::sim(20).run(|| leaked = Some(chan::unbounded::<u8>()));
         Config::sim(21).run(|| {
             thread::spawn("sleeps-in-std", || {
                 std::thread::sleep(std::time::Duration::from_secs(8))
@@ -133,6 +136,7 @@ fn child_blocks_in_a_std_primitive() {
             .join()
             .unwrap();
         });
+        drop(leaked);
     }
 }
 
@@ -153,37 +157,8 @@ fn a_run_held_by_a_std_blocking_call_is_reported() {
             && stderr.contains("simulated thread 'sleeps-in-std' holds the run"),
         "no watchdog report in the child's stderr:\n{stderr}"
     );
-}
-
-#[test]
-fn a_thread_spinning_on_the_frozen_clock_is_a_livelock() {
-    let failure = Config::sim(8)
-        .try_run(|| {
-            let start = labrt::time::Instant::now();
-            // Virtual time only moves when every thread waits: this never ends.
-            while start.elapsed() < Duration::from_millis(10) {}
-        })
-        .expect_err("must be reported");
     assert!(
-        matches!(failure.kind, FailureKind::Livelock { .. }),
-        "{:?}",
-        failure.kind
-    );
-    assert!(failure.to_string().contains("livelock"), "{failure}");
-}
-
-#[test]
-fn over_long_timeouts_wait_for_ever() {
-    let failure = Config::sim(0)
-        .try_run(|| {
-            labrt::time::sleep(Duration::from_millis(5));
-            let (_tx, rx) = chan::unbounded::<()>();
-            let _ = rx.recv_timeout(Duration::MAX);
-        })
-        .expect_err("waiting for ever with nothing else to run is a deadlock");
-    assert!(
-        matches!(failure.kind, FailureKind::Deadlock { .. }),
-        "{:?}",
-        failure.kind
+        !stderr.contains("seed 20"),
+        "a finished run was reported as stalled:\n{stderr}"
     );
 }
