@@ -162,3 +162,36 @@ fn a_run_held_by_a_std_blocking_call_is_reported() {
         "a finished run was reported as stalled:\n{stderr}"
     );
 }
+
+#[test]
+fn a_thread_spinning_on_the_frozen_clock_is_a_livelock() {
+    let failure = Config::sim(8)
+        .try_run(|| {
+            let start = labrt::time::Instant::now();
+            // Virtual time only moves when every thread waits: this never ends.
+            while start.elapsed() < Duration::from_millis(10) {}
+        })
+        .expect_err("must be reported");
+    assert!(
+        matches!(failure.kind, FailureKind::Livelock { .. }),
+        "{:?}",
+        failure.kind
+    );
+    assert!(failure.to_string().contains("livelock"), "{failure}");
+}
+
+#[test]
+fn over_long_timeouts_wait_for_ever() {
+    let failure = Config::sim(0)
+        .try_run(|| {
+            labrt::time::sleep(Duration::from_millis(5));
+            let (_tx, rx) = chan::unbounded::<()>();
+            let _ = rx.recv_timeout(Duration::MAX);
+        })
+        .expect_err("waiting for ever with nothing else to run is a deadlock");
+    assert!(
+        matches!(failure.kind, FailureKind::Deadlock { .. }),
+        "{:?}",
+        failure.kind
+    );
+}
