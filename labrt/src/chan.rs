@@ -162,10 +162,10 @@ impl<T> Receiver<T> {
     }
 }
 
-/// A real receive. Inside a run it waits in slices of
-/// [`real::CANCEL_POLL`] and unwinds once the run is cancelled; a `select`
-/// on the cancel channel instead would cost six times the plain receive.
-/// Threads outside any run receive plainly.
+/// A real receive. Inside a run it waits in slices (see
+/// [`real::wait_sliced`]); a `select` on the run's cancel channel instead
+/// would cost six times the plain receive. Threads outside any run receive
+/// plainly.
 fn real_recv<T>(
     rx: &cb::Receiver<T>,
     deadline: Option<std::time::Instant>,
@@ -179,18 +179,14 @@ fn real_recv<T>(
                 Some(d) => rx.recv_deadline(d),
             };
         };
-        loop {
-            let slice_end = std::time::Instant::now() + real::CANCEL_POLL;
-            let until = deadline.map_or(slice_end, |d| d.min(slice_end));
-            match rx.recv_deadline(until) {
-                Err(RecvTimeoutError::Timeout) if deadline.is_none_or(|d| until < d) => {
-                    if run.is_cancelled() {
-                        real::unwind_cancelled();
-                        return Err(RecvTimeoutError::Disconnected);
-                    }
-                }
-                result => return result,
-            }
+        let received = real::wait_sliced(run, deadline, |until| match rx.recv_deadline(until) {
+            Err(RecvTimeoutError::Timeout) => None,
+            result => Some(result),
+        });
+        match received {
+            Ok(result) => result,
+            Err(real::WaitEnd::Deadline) => Err(RecvTimeoutError::Timeout),
+            Err(real::WaitEnd::Cancelled) => Err(RecvTimeoutError::Disconnected),
         }
     })
 }

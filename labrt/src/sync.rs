@@ -215,34 +215,30 @@ impl Condvar {
     }
 }
 
-/// A real wait in slices of [`real::CANCEL_POLL`], so that a thread waiting
-/// for a thread that panicked ends with its run instead of hanging it.
-/// Returns whether the deadline passed.
+/// A real wait, in slices inside a run (see [`real::wait_sliced`]) so that a
+/// thread waiting for a thread that panicked ends with its run instead of
+/// hanging it. Returns whether the deadline passed (or the run ended).
 fn real_wait<T>(
     cv: &parking_lot::Condvar,
     g: &mut parking_lot::MutexGuard<'_, T>,
     deadline: Option<Instant>,
 ) -> bool {
-    loop {
-        let slice_end = std::time::Instant::now() + real::CANCEL_POLL;
-        let until = deadline.map_or(slice_end, |d| d.to_std().min(slice_end));
-        if !cv.wait_until(g, until).timed_out() {
-            return false;
-        }
-        if deadline.is_some_and(|d| until >= d.to_std()) {
-            return true;
-        }
-        let cancelled =
-            context::try_with(|ctx| matches!(ctx, Some(Ctx::Real(run)) if run.is_cancelled()));
-        if cancelled {
-            real::unwind_cancelled();
-            return true;
-        }
-        if deadline.is_none() {
-            // Waits may end spuriously; the caller re-checks its condition.
-            return false;
-        }
-    }
+    let deadline = deadline.map(Instant::to_std);
+    context::try_with(|ctx| {
+        let Some(Ctx::Real(run)) = ctx else {
+            return match deadline {
+                None => {
+                    cv.wait(g);
+                    false
+                }
+                Some(d) => cv.wait_until(g, d).timed_out(),
+            };
+        };
+        real::wait_sliced(run, deadline, |until| {
+            (!cv.wait_until(g, until).timed_out()).then_some(())
+        })
+        .is_err()
+    })
 }
 
 impl Default for Condvar {

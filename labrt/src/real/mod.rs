@@ -116,6 +116,39 @@ impl RealRun {
     }
 }
 
+/// Why [`wait_sliced`] stopped without its event.
+pub(crate) enum WaitEnd {
+    /// The deadline passed.
+    Deadline,
+    /// The run was cancelled while the thread was already unwinding.
+    Cancelled,
+}
+
+/// Waits with `wait_until` (which returns `Some` once its event happened, or
+/// `None` when its time ran out) in slices of [`CANCEL_POLL`], so that a
+/// thread blocked for a thread that died ends with its run. Unwinds the
+/// caller when the run is cancelled.
+pub(crate) fn wait_sliced<R>(
+    run: &RealRun,
+    deadline: Option<std::time::Instant>,
+    mut wait_until: impl FnMut(std::time::Instant) -> Option<R>,
+) -> Result<R, WaitEnd> {
+    loop {
+        let slice_end = std::time::Instant::now() + CANCEL_POLL;
+        let until = deadline.map_or(slice_end, |d| d.min(slice_end));
+        if let Some(r) = wait_until(until) {
+            return Ok(r);
+        }
+        if deadline.is_some_and(|d| until >= d) {
+            return Err(WaitEnd::Deadline);
+        }
+        if run.is_cancelled() {
+            unwind_cancelled();
+            return Err(WaitEnd::Cancelled);
+        }
+    }
+}
+
 /// Unwinds the calling thread because its run is over. A thread that is
 /// already unwinding (a destructor calling labrt) just carries on.
 pub(crate) fn unwind_cancelled() {

@@ -120,21 +120,20 @@ impl<T> Chan<T> {
                 what: "Receiver::recv",
                 at: Location::caller(),
             };
-            match self.kernel.block(w, on, deadline) {
-                Wake::Notified => {}
-                Wake::TimedOut => {
-                    let mut st = self.state.lock();
-                    st.recv_waiters.retain(|x| *x != w);
-                    return self.pop(&mut st).map_err(|e| match e {
-                        TryRecvError::Empty => RecvTimeoutError::Timeout,
-                        TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
-                    });
-                }
-                Wake::Teardown => {
-                    self.state.lock().recv_waiters.retain(|x| *x != w);
-                    return Err(RecvTimeoutError::Disconnected);
-                }
+            let wake = self.kernel.block(w, on, deadline);
+            if wake == Wake::Notified {
+                continue;
             }
+            let mut st = self.state.lock();
+            st.recv_waiters.retain(|x| *x != w);
+            if wake == Wake::Teardown {
+                return Err(RecvTimeoutError::Disconnected);
+            }
+            // Timed out: a value that arrived at the deadline still counts.
+            return self.pop(&mut st).map_err(|e| match e {
+                TryRecvError::Empty => RecvTimeoutError::Timeout,
+                TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+            });
         }
     }
 

@@ -168,7 +168,6 @@ impl Kernel {
     #[track_caller]
     pub(crate) fn op(self: &Arc<Self>, what: &str) {
         self.check_current(what);
-        self.progress.tick();
         self.yield_now();
     }
 
@@ -186,6 +185,7 @@ impl Kernel {
                 // step, so that a lone thread spinning on the frozen clock is
                 // caught as a livelock by `pick`.
                 st.steps += 1;
+                self.progress.tick();
                 return;
             }
             let me = st.current;
@@ -394,6 +394,8 @@ impl Kernel {
     /// Picks the next thread to run, advancing the virtual clock when every
     /// thread waits for time; stops on the end of main, a failure, a
     /// deadlock or a livelock.
+    /// Every step, taken here or in the no-switch path of `yield_now`, ticks
+    /// the watchdog's progress count.
     pub(super) fn next(&self) -> Next {
         self.progress.tick();
         let mut st = self.state.lock();

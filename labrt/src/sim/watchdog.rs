@@ -28,7 +28,7 @@ pub(crate) struct Watch {
     driver: String,
 }
 
-/// Counts labrt calls of one run; read by the watchdog.
+/// Counts the scheduling steps of one run; read by the watchdog.
 #[derive(Default)]
 pub(crate) struct Progress(AtomicU64);
 
@@ -53,7 +53,7 @@ fn watched() -> &'static Mutex<Vec<Watch>> {
     })
 }
 
-/// Watches `kernel` until it is dropped.
+/// Watches `kernel` until [`unwatch`] (or until it is dropped).
 pub(crate) fn watch(kernel: &Arc<Kernel>, seed: u64) {
     let driver = std::thread::current()
         .name()
