@@ -4,10 +4,10 @@
 
 CARGO ?= cargo
 
-.PHONY: test test-labrt test-labcodec bench check
+.PHONY: test test-labrt test-labcodec test-labrpc bench check
 
 ## Everything CI runs.
-test: test-labrt test-labcodec
+test: test-labrt test-labcodec test-labrpc
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -17,9 +17,14 @@ test-labrt:
 test-labcodec:
 	$(CARGO) test -p labcodec
 
-## Benchmarks: prints the table of figures.
+## The network's tests, in the sim and real backends.
+test-labrpc:
+	$(CARGO) test -p labrpc
+
+## Benchmarks: prints the tables of figures.
 bench:
 	$(CARGO) bench -p labrt --bench runtime
+	$(CARGO) bench -p labrpc --bench network
 
 ## Formatting and lints.
 check:

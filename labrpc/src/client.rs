@@ -1,0 +1,125 @@
+//! Client ends and the life of one call.
+
+use std::sync::Arc;
+
+use labrt::chan::{self, RecvTimeoutError};
+use labrt::time::{self, Duration};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::RpcError;
+use crate::fate::{self, LIVENESS_POLL, ReplyFate, RequestFate};
+use crate::network::Shared;
+use crate::server::Server;
+
+/// One directed link from a caller to whatever server its network connects
+/// it to. Clones are the same end; concurrent calls on one end are allowed
+/// and may be reordered.
+#[derive(Clone)]
+pub struct ClientEnd {
+    name: Arc<str>,
+    net: Arc<Shared>,
+}
+
+impl ClientEnd {
+    pub(crate) fn new(name: String, net: Arc<Shared>) -> ClientEnd {
+        ClientEnd {
+            name: name.into(),
+            net,
+        }
+    }
+
+    /// The end's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Calls `method` (`"Service.Method"`) with `args` and waits for the
+    /// reply. Always returns, unless the handler never returns while its
+    /// server stays alive.
+    ///
+    /// The calling thread plays the course's per-request task: it applies
+    /// the fault model, runs the handler on a thread of its own, and checks
+    /// every 100 ms that the end and the server are still alive.
+    pub fn call<A, R>(&self, method: &str, args: &A) -> Result<R, RpcError>
+    where
+        A: Serialize,
+        R: DeserializeOwned,
+    {
+        if self.net.is_closed() {
+            return Err(RpcError::NetworkClosed);
+        }
+        let args = labcodec::try_encode(args).map_err(RpcError::Encode)?;
+        self.net.count_request(args.len());
+        let route = self.net.route(&self.name);
+        let mut rng = labrt::rand::rng();
+        let Some(server) = route.server else {
+            sleep(fate::dead_link_delay(route.faults, &mut rng));
+            return Err(RpcError::Unreachable);
+        };
+        match fate::request_fate(route.faults, &mut rng) {
+            RequestFate::Drop { delay } => {
+                sleep(delay);
+                return Err(RpcError::RequestLost);
+            }
+            RequestFate::Deliver { delay } => sleep(delay),
+        }
+        // A handler error is a bug on one side or the other: it is never
+        // hidden as a lost reply.
+        let reply = self.run_handler(&server, method, args)??;
+        match fate::reply_fate(route.faults, &mut rng) {
+            ReplyFate::Drop => Err(RpcError::ReplyLost),
+            ReplyFate::Deliver { delay } => {
+                sleep(delay);
+                self.net.count_reply(reply.len());
+                labcodec::decode(&reply).map_err(|error| RpcError::BadReply {
+                    method: method.to_string(),
+                    error,
+                })
+            }
+        }
+    }
+
+    /// Runs the handler on its own thread and waits for it while `server`
+    /// stays alive. `Err(ServerGone)` if it did not.
+    fn run_handler(
+        &self,
+        server: &Server,
+        method: &str,
+        args: Vec<u8>,
+    ) -> Result<Result<Vec<u8>, RpcError>, RpcError> {
+        let (reply_tx, reply_rx) = chan::bounded(1);
+        let handler_server = server.clone();
+        let handler_method = method.to_string();
+        // Detached: if the call is cut off, the handler finishes alone and
+        // its reply is thrown away.
+        drop(labrt::thread::spawn(method, move || {
+            let _ = reply_tx.send(handler_server.dispatch(&handler_method, &args));
+        }));
+        let reply = loop {
+            match reply_rx.recv_timeout(LIVENESS_POLL) {
+                Ok(reply) => break reply,
+                Err(RecvTimeoutError::Timeout) if !self.net.is_dead(&self.name, server) => {}
+                Err(_) => return Err(RpcError::ServerGone),
+            }
+        };
+        // A reply from an instance that died meanwhile may rest on writes
+        // to a persister that has been superseded.
+        if self.net.is_dead(&self.name, server) {
+            return Err(RpcError::ServerGone);
+        }
+        Ok(reply)
+    }
+}
+
+fn sleep(delay: Duration) {
+    if !delay.is_zero() {
+        time::sleep(delay);
+    }
+}
+
+impl std::fmt::Debug for ClientEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("ClientEnd").field(&self.name).finish()
+    }
+}

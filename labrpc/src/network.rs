@@ -1,0 +1,212 @@
+//! The network: which ends exist, where they lead, which servers live at
+//! which names, the fault switches and the counters.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use labrt::sync::Mutex;
+
+use crate::client::ClientEnd;
+use crate::error::SetupError;
+use crate::fate::Faults;
+use crate::server::Server;
+
+/// A simulated network of client ends and servers. Clones share one
+/// network. Every end starts disabled and unconnected; every switch starts
+/// reliable, without long delays or long reordering.
+///
+/// Create it inside a labrt run: its lock, timers and randomness are the
+/// run's.
+#[derive(Clone)]
+pub struct Network(Arc<Shared>);
+
+/// What ends and the network share.
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    total_count: AtomicU64,
+    total_bytes: AtomicU64,
+    closed: AtomicBool,
+}
+
+/// Maps are looked up, never iterated, so their order cannot matter.
+#[derive(Default)]
+struct State {
+    faults: Faults,
+    ends: HashMap<String, EndState>,
+    servers: HashMap<String, Server>,
+}
+
+#[derive(Default)]
+struct EndState {
+    enabled: bool,
+    server: Option<String>,
+}
+
+/// Where a call goes, read when it is sent.
+pub(crate) struct Route {
+    pub faults: Faults,
+    /// The server, if the end is enabled and connected to a live name.
+    pub server: Option<Server>,
+}
+
+impl Network {
+    /// An empty network.
+    ///
+    /// # Panics
+    /// If called outside a labrt run.
+    #[track_caller]
+    pub fn new() -> Network {
+        Network(Arc::new(Shared {
+            state: Mutex::new(State::default()),
+            total_count: AtomicU64::new(0),
+            total_bytes: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
+        }))
+    }
+
+    /// Creates a client end named `name`, disabled and unconnected.
+    pub fn make_end(&self, name: impl Into<String>) -> Result<ClientEnd, SetupError> {
+        let name = name.into();
+        let mut state = self.0.state.lock();
+        if state.ends.contains_key(&name) {
+            return Err(SetupError::DuplicateEnd { name });
+        }
+        state.ends.insert(name.clone(), EndState::default());
+        Ok(ClientEnd::new(name, self.0.clone()))
+    }
+
+    /// Points the end at whatever server has the name `server`, now or
+    /// later: the name is resolved on every call.
+    pub fn connect(&self, end: &str, server: impl Into<String>) -> Result<(), SetupError> {
+        let server = server.into();
+        self.with_end(end, |state| state.server = Some(server))
+    }
+
+    /// Turns the end on or off. Calls in flight on a disabled end are cut
+    /// off within [`LIVENESS_POLL`](crate::LIVENESS_POLL).
+    pub fn enable(&self, end: &str, enabled: bool) -> Result<(), SetupError> {
+        self.with_end(end, |state| state.enabled = enabled)
+    }
+
+    fn with_end(&self, end: &str, f: impl FnOnce(&mut EndState)) -> Result<(), SetupError> {
+        match self.0.state.lock().ends.get_mut(end) {
+            Some(state) => {
+                f(state);
+                Ok(())
+            }
+            None => Err(SetupError::UnknownEnd {
+                name: end.to_string(),
+            }),
+        }
+    }
+
+    /// Puts `server` at `name`, replacing any server there. Calls in flight
+    /// to the replaced one are cut off and their replies discarded.
+    pub fn add_server(&self, name: impl Into<String>, server: Server) {
+        self.0.state.lock().servers.insert(name.into(), server);
+    }
+
+    /// Removes the server at `name`, cutting off calls in flight to it.
+    pub fn delete_server(&self, name: &str) {
+        self.0.state.lock().servers.remove(name);
+    }
+
+    /// Reliable (the default): no delays, no losses. Unreliable: requests
+    /// wait up to 26 ms, and a tenth of requests and of replies are lost.
+    pub fn set_reliable(&self, reliable: bool) {
+        self.0.state.lock().faults.reliable = reliable;
+    }
+
+    /// Whether calls on dead links take up to 7 s to fail instead of up to
+    /// 100 ms.
+    pub fn set_long_delays(&self, long_delays: bool) {
+        self.0.state.lock().faults.long_delays = long_delays;
+    }
+
+    /// Whether two thirds of replies are held back 200 to 2199 ms.
+    pub fn set_long_reordering(&self, long_reordering: bool) {
+        self.0.state.lock().faults.long_reordering = long_reordering;
+    }
+
+    /// Requests that reached the server now at `name`; 0 if there is none.
+    pub fn count(&self, name: &str) -> u64 {
+        self.0
+            .state
+            .lock()
+            .servers
+            .get(name)
+            .map_or(0, Server::count)
+    }
+
+    /// Every call made, including those that were lost or went nowhere.
+    pub fn total_count(&self) -> u64 {
+        self.0.total_count.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of every request sent plus every reply delivered.
+    pub fn total_bytes(&self) -> u64 {
+        self.0.total_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Stops the network: calls made from now on fail with
+    /// [`RpcError::NetworkClosed`](crate::RpcError::NetworkClosed).
+    pub fn cleanup(&self) {
+        self.0.closed.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Default for Network {
+    fn default() -> Network {
+        Network::new()
+    }
+}
+
+impl std::fmt::Debug for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Network")
+            .field("total_count", &self.total_count())
+            .field("total_bytes", &self.total_bytes())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Relaxed)
+    }
+
+    /// Counts a request as the course's dispatcher does: every call, and
+    /// its argument bytes.
+    pub(crate) fn count_request(&self, bytes: usize) {
+        self.total_count.fetch_add(1, Ordering::Relaxed);
+        self.total_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_reply(&self, bytes: usize) {
+        self.total_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// The switches and the live server behind `end`, at this moment.
+    pub(crate) fn route(&self, end: &str) -> Route {
+        let state = self.state.lock();
+        Route {
+            faults: state.faults,
+            server: state.live_server(end).cloned(),
+        }
+    }
+
+    /// Whether a call from `end` to `server` must be cut off: the end is
+    /// disabled, or `server` is no longer the one at the end's name.
+    pub(crate) fn is_dead(&self, end: &str, server: &Server) -> bool {
+        let state = self.state.lock();
+        !state.live_server(end).is_some_and(|live| live.same(server))
+    }
+}
+
+impl State {
+    fn live_server(&self, end: &str) -> Option<&Server> {
+        let end = self.ends.get(end).filter(|end| end.enabled)?;
+        self.servers.get(end.server.as_deref()?)
+    }
+}
