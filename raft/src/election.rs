@@ -1,0 +1,143 @@
+//! Leader election (§5.2, with the voting restriction of §5.4.1): the
+//! ticker that starts elections, RequestVote sent and handled, and vote
+//! counting.
+
+// SOLUTION BEGIN
+use std::sync::Arc;
+
+use labrt::time::{Duration, Instant};
+
+use crate::Node;
+use crate::msg::{RequestVoteArgs, RequestVoteReply};
+use crate::quorum;
+use crate::state::{ELECTION_TIMEOUT_MS, Role, State};
+
+impl State {
+    /// Starts an election: the next term, a vote for itself, a fresh
+    /// timeout (§5.2). Returns the RequestVote for every other peer.
+    pub fn start_election(&mut self) -> RequestVoteArgs {
+        let term = self.current_term + 1;
+        self.transition(
+            term,
+            Role::candidate(self.peers, self.me),
+            "election timeout",
+        );
+        self.voted_for = Some(self.me);
+        self.unsaved = true;
+        self.reset_election_timer();
+        // A cluster of one wins with its own vote.
+        self.win_if_majority();
+        self.save();
+        RequestVoteArgs {
+            term,
+            candidate_id: self.me,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+        }
+    }
+
+    /// RequestVote receiver (figure 2). Saves term and vote before the
+    /// reply leaves.
+    pub fn handle_request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {
+        if args.term > self.current_term {
+            self.become_follower(args.term, "RequestVote from a newer term");
+        }
+        let vote_granted = args.term == self.current_term
+            && args.candidate_id < self.peers
+            && self.voted_for.is_none_or(|v| v == args.candidate_id)
+            && self
+                .log
+                .is_up_to_date(args.last_log_index, args.last_log_term);
+        if vote_granted {
+            if self.voted_for.is_none() {
+                self.voted_for = Some(args.candidate_id);
+                self.unsaved = true;
+            }
+            // Only a granted vote restarts the timer: a peer with a stale log
+            // must not hold back the peers that could win.
+            self.reset_election_timer();
+        }
+        self.save();
+        RequestVoteReply {
+            term: self.current_term,
+            vote_granted,
+        }
+    }
+
+    /// Counts a vote `peer` granted for `args`; ignores replies to older
+    /// elections.
+    pub fn handle_vote_reply(
+        &mut self,
+        peer: usize,
+        args: &RequestVoteArgs,
+        reply: &RequestVoteReply,
+    ) {
+        if reply.term > self.current_term {
+            self.become_follower(reply.term, "RequestVote reply from a newer term");
+            self.save();
+            return;
+        }
+        if !reply.vote_granted || reply.term < args.term || args.term != self.current_term {
+            return;
+        }
+        if let Role::Candidate { votes } = &mut self.role {
+            votes[peer] = true;
+            self.win_if_majority();
+        }
+    }
+
+    /// Becomes leader if this candidate holds a majority of votes.
+    fn win_if_majority(&mut self) {
+        let Role::Candidate { votes } = &self.role else {
+            return;
+        };
+        let granted = votes.iter().filter(|&&v| v).count();
+        if quorum::is_majority(granted, self.peers) {
+            let leader = Role::leader(self.peers, self.log.last_index());
+            self.transition(self.current_term, leader, "won the election");
+        }
+    }
+}
+
+impl Node {
+    /// The ticker thread: starts an election whenever the timeout passes
+    /// without word from a leader.
+    pub(crate) fn run_ticker(self: Arc<Self>) {
+        let mut st = self.state.lock();
+        while !self.killed() {
+            let now = Instant::now();
+            if st.is_leader() {
+                // Leaders need no timer; check back in a while in case this
+                // one is deposed.
+                let pause = Duration::from_millis(ELECTION_TIMEOUT_MS.start);
+                self.ticker.wait_until(&mut st, now + pause);
+            } else if now >= st.election_deadline {
+                let args = st.start_election();
+                self.wake(&mut st);
+                drop(st);
+                self.request_votes(&args);
+                st = self.state.lock();
+            } else {
+                let deadline = st.election_deadline;
+                self.ticker.wait_until(&mut st, deadline);
+            }
+        }
+    }
+
+    /// Sends `args` to every other peer, each call on a thread of its own so
+    /// that a dead peer holds back no one.
+    fn request_votes(self: &Arc<Self>, args: &RequestVoteArgs) {
+        for peer in (0..self.peers.len()).filter(|&p| p != self.me) {
+            let node = Arc::clone(self);
+            let args = args.clone();
+            let name = format!("raft{}-vote-{peer}", self.me);
+            labrt::thread::spawn(name, move || {
+                let reply = node.peers[peer].call::<_, RequestVoteReply>("Raft.RequestVote", &args);
+                if let Ok(reply) = reply {
+                    node.update(|st| st.handle_vote_reply(peer, &args, &reply));
+                }
+            });
+        }
+    }
+}
+// SOLUTION END

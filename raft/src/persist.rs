@@ -1,0 +1,162 @@
+//! What survives a crash (figure 2's persistent state): the current term,
+//! the vote and the log, whose sentinel records where the snapshot ends.
+//! Encoded with labcodec into the [`Persister`].
+
+// SOLUTION BEGIN
+use labcodec::DecodeError;
+use serde::{Deserialize, Serialize};
+
+use crate::log::Log;
+use crate::persister::Persister;
+use crate::state::State;
+
+/// The persisted fields: `L` is `&Log` when saving and `Log` when loading,
+/// so saving does not copy the log.
+#[derive(Serialize, Deserialize)]
+struct Persistent<L> {
+    current_term: u64,
+    voted_for: Option<usize>,
+    log: L,
+}
+
+impl State {
+    fn encode_persistent(&self) -> Vec<u8> {
+        labcodec::encode(&Persistent {
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            log: &self.log,
+        })
+    }
+
+    /// Saves term, vote and log if they changed since the last save.
+    pub fn save(&mut self) {
+        if self.unsaved {
+            self.persister.save_raft_state(self.encode_persistent());
+            self.unsaved = false;
+        }
+    }
+
+    /// Saves term, vote and log together with a new snapshot, atomically.
+    pub fn save_with_snapshot(&mut self, snapshot: Vec<u8>) {
+        self.persister.save(self.encode_persistent(), snapshot);
+        self.unsaved = false;
+    }
+
+    /// The state `persister` holds, or a fresh one if it holds none. Commit
+    /// and apply start at the snapshot: the service restores that itself.
+    pub fn restore(me: usize, peers: usize, persister: Persister) -> Result<State, DecodeError> {
+        let bytes = persister.read_raft_state();
+        let mut state = State::new(me, peers, persister);
+        if bytes.is_empty() {
+            return Ok(state);
+        }
+        let saved: Persistent<Log> = labcodec::decode(&bytes)?;
+        let malformed = |reason: String| DecodeError::Malformed { reason };
+        saved.log.validate().map_err(malformed)?;
+        if let Some(peer) = saved.voted_for.filter(|&p| p >= peers) {
+            return Err(malformed(format!(
+                "the vote went to peer {peer}, but there are {peers} peers"
+            )));
+        }
+        state.current_term = saved.current_term;
+        state.voted_for = saved.voted_for;
+        state.log = saved.log;
+        state.commit_index = state.log.snapshot_index();
+        state.last_applied = state.log.snapshot_index();
+        Ok(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use labcodec::DecodeError;
+
+    use crate::log::Entry;
+    use crate::persister::Persister;
+    use crate::state::State;
+
+    fn in_sim(body: impl FnOnce()) {
+        labrt::Config::sim(0).run(body);
+    }
+
+    #[test]
+    fn round_trip_restores_term_vote_log_and_snapshot_point() {
+        in_sim(|| {
+            let persister = Persister::new();
+            let mut st = State::new(1, 3, persister.clone());
+            st.current_term = 3;
+            st.voted_for = Some(2);
+            for term in [1, 1, 2, 3] {
+                st.log.push(Entry {
+                    term,
+                    command: vec![7; term as usize],
+                });
+            }
+            st.commit_index = 3;
+            st.last_applied = 3;
+            st.snapshot(2, b"snap".to_vec());
+            assert!(!st.unsaved);
+
+            let back = State::restore(1, 3, persister.copy()).expect("state decodes");
+            assert_eq!((back.current_term, back.voted_for), (3, Some(2)));
+            assert_eq!(back.log, st.log);
+            assert_eq!((back.commit_index, back.last_applied), (2, 2));
+            assert_eq!(persister.read_snapshot(), b"snap");
+        });
+    }
+
+    #[test]
+    fn empty_state_is_a_fresh_start() {
+        in_sim(|| {
+            let st = State::restore(0, 3, Persister::new()).expect("empty state is fresh");
+            assert_eq!(
+                (st.current_term, st.voted_for, st.log.last_index()),
+                (0, None, 0)
+            );
+        });
+    }
+
+    #[test]
+    fn save_writes_only_when_something_changed() {
+        in_sim(|| {
+            let persister = Persister::new();
+            let mut st = State::new(0, 3, persister.clone());
+            st.save();
+            assert_eq!(persister.raft_state_size(), 0);
+            st.become_follower(1, "test");
+            st.save();
+            assert!(persister.raft_state_size() > 0);
+        });
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        in_sim(|| {
+            for garbage in [&b"\xff\xff\xff"[..], b"\x01", b"\x00\x00\x00\x00"] {
+                let persister = Persister::new();
+                persister.save_raft_state(garbage.to_vec());
+                assert!(
+                    State::restore(0, 3, persister).is_err(),
+                    "{garbage:?} decoded"
+                );
+            }
+        });
+    }
+
+    #[test]
+    fn a_vote_for_a_peer_that_does_not_exist_is_corrupt() {
+        in_sim(|| {
+            let persister = Persister::new();
+            let mut st = State::new(0, 5, persister.clone());
+            st.become_follower(1, "test");
+            st.voted_for = Some(4);
+            st.save();
+            let error = State::restore(0, 3, persister).err();
+            assert!(
+                matches!(&error, Some(DecodeError::Malformed { reason }) if reason.contains("peer 4")),
+                "{error:?}"
+            );
+        });
+    }
+}
+// SOLUTION END
