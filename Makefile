@@ -1,13 +1,21 @@
 # The lab framework's commands. Test targets never run fmt or clippy, so a
 # newer toolchain's lint cannot stop anyone from running tests; `make check`
 # does that.
+#
+# Lab suites run in sim unless LAB_RUNTIME=real; LAB_SEED picks the first
+# seed (fresh and printed if unset) and LAB_SEEDS=n runs n seeds per test.
+# They run one test at a time, as the course does, so the course lines read
+# in order.
 
 CARGO ?= cargo
+LAB = $(CARGO) test -p tests --test
+ONE_AT_A_TIME = -- --test-threads=1 --nocapture
 
-.PHONY: test test-labrt test-labcodec test-labrpc bench check
+.PHONY: test test-labrt test-labcodec test-labrpc test-linearizability test-raft-ci \
+	test-2 test-2a test-2b test-2c test-2d bench check
 
 ## Everything CI runs.
-test: test-labrt test-labcodec test-labrpc
+test: test-labrt test-labcodec test-labrpc test-linearizability test-raft-ci
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -21,10 +29,33 @@ test-labcodec:
 test-labrpc:
 	$(CARGO) test -p labrpc
 
+## The linearizability checker's tests, on the recorded histories.
+test-linearizability:
+	$(CARGO) test -p linearizability
+
+## The raft lab, part by part.
+test-2a:
+	$(LAB) raft 2a $(ONE_AT_A_TIME)
+test-2b:
+	$(LAB) raft 2b $(ONE_AT_A_TIME)
+test-2c:
+	$(LAB) raft 2c $(ONE_AT_A_TIME)
+test-2d:
+	$(LAB) raft 2d $(ONE_AT_A_TIME)
+test-2:
+	$(LAB) raft $(ONE_AT_A_TIME)
+
+## The raft suite as CI runs it: fixed seeds in sim, then once in real time.
+test-raft-ci:
+	LAB_RUNTIME=sim LAB_SEED=1 LAB_SEEDS=3 $(LAB) raft
+	LAB_RUNTIME=real $(LAB) raft $(ONE_AT_A_TIME)
+
 ## Benchmarks: prints the tables of figures.
 bench:
 	$(CARGO) bench -p labrt --bench runtime
 	$(CARGO) bench -p labrpc --bench network
+	$(CARGO) bench -p tests --bench raft
+	$(CARGO) bench -p linearizability --bench checker
 
 ## Formatting and lints.
 check:

@@ -1,0 +1,23 @@
+//! The graded suites' harness: what the course's testers do, driven by
+//! labrt so every run replays from its seed.
+//!
+//! ```text
+//! tests::run(|| body)                         one lab test, as LAB_RUNTIME / LAB_SEED / LAB_SEEDS say
+//! let cfg = RaftConfig::new(3, Faults::reliable());   the cluster: network, peers, appliers
+//! cfg.begin("Test (2A): initial election");  the course's start line
+//! cfg.check_one_leader(); cfg.check_terms(); cfg.one(&cmd, 3, false); cfg.wait(i, 3, term)
+//! cfg.disconnect(i); cfg.connect(i); cfg.crash1(i); cfg.start1(i)
+//! cfg.end();                                 the Passed line: time, peers, RPCs, bytes, commands
+//! ```
+//!
+//! `cargo test 2a` selects a part. In sim (the default) a test runs with
+//! `LAB_SEED` (fresh and printed if unset) and, with `LAB_SEEDS=n`, with
+//! the n seeds from there on; the first failing seed is reported with the
+//! command that replays it. `LAB_RUNTIME=real` runs it once on the real
+//! clock.
+
+pub mod raft_harness;
+mod runner;
+
+pub use raft_harness::{RaftConfig, Setup};
+pub use runner::{ENV_SEEDS, run};

@@ -1,0 +1,122 @@
+//! Connectivity, crashes and restarts, as the course's tester does them.
+
+use labrpc::{Server, SetupError};
+use labrt::chan;
+use raft::Persister;
+
+use super::{RaftConfig, applier, rand_string};
+
+/// Length of the random names of a restarted peer's fresh ends.
+const END_NAME_LEN: usize = 20;
+
+impl RaftConfig {
+    /// Connects peer `i`: every link between it and a connected peer,
+    /// itself included, is enabled both ways.
+    pub fn connect(&self, i: usize) {
+        self.set_connected(i, true);
+    }
+
+    /// Disconnects peer `i`: every link to and from it is disabled.
+    pub fn disconnect(&self, i: usize) {
+        self.set_connected(i, false);
+    }
+
+    fn set_connected(&self, i: usize, connected: bool) {
+        let mut state = self.0.state.lock();
+        state.peers[i].connected = connected;
+        for j in 0..self.0.n {
+            // A link is up exactly when both of its peers are connected.
+            let up = connected && state.peers[j].connected;
+            for (from, to) in [(i, j), (j, i)] {
+                if let Some(end) = state.peers[from].end_names.get(to) {
+                    self.0
+                        .net
+                        .enable(end, up)
+                        .expect("the harness made this end");
+                }
+            }
+        }
+    }
+
+    /// Crashes peer `i`: cuts it off, kills it, and keeps only what it had
+    /// persisted. Later writes by the killed instance go to a persister no
+    /// one reads, as after a real crash.
+    pub fn crash1(&self, i: usize) {
+        self.disconnect(i);
+        self.0.net.delete_server(&i.to_string());
+        let raft = {
+            let mut state = self.0.state.lock();
+            let peer = &mut state.peers[i];
+            peer.persister = peer.persister.copy();
+            peer.raft.take()
+        };
+        // Killed without the harness lock: a dying peer may still apply.
+        if let Some(raft) = raft {
+            raft.kill();
+        }
+        let mut state = self.0.state.lock();
+        let peer = &mut state.peers[i];
+        let fresh = Persister::new();
+        fresh.save(
+            peer.persister.read_raft_state(),
+            peer.persister.read_snapshot(),
+        );
+        peer.persister = fresh;
+    }
+
+    /// Starts peer `i` (crashing it first if it runs) from its persisted
+    /// state, with fresh ends so the old instance can no longer send. It
+    /// stays disconnected until [`connect`](Self::connect).
+    pub fn start1(&self, i: usize) {
+        self.crash1(i);
+        let ends = (0..self.0.n)
+            .map(|j| {
+                let (name, end) = self.fresh_end();
+                self.0
+                    .net
+                    .connect(&name, j.to_string())
+                    .expect("a fresh end");
+                (name, end)
+            })
+            .collect::<Vec<_>>();
+        let persister = {
+            let mut state = self.0.state.lock();
+            let peer = &mut state.peers[i];
+            peer.end_names = ends.iter().map(|(name, _)| name.clone()).collect();
+            peer.last_applied = 0;
+            peer.persister = peer.persister.copy();
+            let persister = peer.persister.clone();
+            let snapshot = persister.read_snapshot();
+            if !snapshot.is_empty() {
+                // What a service does on restart: load its snapshot.
+                if let Err(error) = applier::ingest(&mut state, i, &snapshot, None) {
+                    panic!("{error}");
+                }
+            }
+            persister
+        };
+        let (apply_tx, apply_rx) = chan::unbounded();
+        let ends = ends.into_iter().map(|(_, end)| end).collect();
+        let raft = raft::make(ends, i, persister, apply_tx)
+            .unwrap_or_else(|error| panic!("restarting peer {i}: {error}"));
+        self.0.state.lock().peers[i].raft = Some(raft.clone());
+        applier::spawn(self.clone(), i, raft.clone(), apply_rx);
+        let server = Server::builder()
+            .service(raft.service())
+            .build()
+            .expect("the Raft service has distinct method names");
+        self.0.net.add_server(i.to_string(), server);
+    }
+
+    /// A new end with a random name no end has had.
+    fn fresh_end(&self) -> (String, labrpc::ClientEnd) {
+        loop {
+            let name = rand_string(END_NAME_LEN);
+            match self.0.net.make_end(name.as_str()) {
+                Ok(end) => return (name, end),
+                Err(SetupError::DuplicateEnd { .. }) => continue,
+                Err(other) => panic!("making an end: {other}"),
+            }
+        }
+    }
+}

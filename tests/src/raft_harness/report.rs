@@ -1,0 +1,89 @@
+//! The course's start and end lines, the time limit, and cleanup.
+
+use std::sync::atomic::Ordering;
+
+use labrt::time::{Duration, Instant};
+
+use super::RaftConfig;
+use crate::runner::quiet;
+
+/// A test fails if it has not finished this long after its cluster was
+/// built.
+pub const TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// What `begin` noted, to report what the test used.
+pub(super) struct Begin {
+    at: Instant,
+    rpcs: u64,
+    bytes: u64,
+    max_index: u64,
+}
+
+impl RaftConfig {
+    /// Prints the test's start line, e.g. `Test (2A): initial election ...`,
+    /// and notes the counters.
+    pub fn begin(&self, description: &str) {
+        if !quiet() {
+            println!("{description} ...");
+        }
+        let begin = Begin {
+            at: Instant::now(),
+            rpcs: self.rpc_total(),
+            bytes: self.bytes_total(),
+            max_index: self.0.state.lock().max_index,
+        };
+        self.0.state.lock().begin = Some(begin);
+    }
+
+    /// Checks the time limit, prints the Passed line with the time, peers,
+    /// RPCs, bytes and commands agreed since `begin`, and cleans up: every
+    /// peer is killed and the network closed.
+    pub fn end(&self) {
+        self.check_timeout();
+        let (begin_at, rpcs, bytes, commands) = {
+            let state = self.0.state.lock();
+            let begin = state.begin.as_ref().expect("end() without begin()");
+            (
+                begin.at,
+                self.rpc_total() - begin.rpcs,
+                self.bytes_total() - begin.bytes,
+                state.max_index - begin.max_index,
+            )
+        };
+        if !quiet() {
+            println!(
+                "  ... Passed --  time {:.1}s #peers {} #RPCs {rpcs} #bytes {bytes} #cmds {commands}",
+                begin_at.elapsed().as_secs_f64(),
+                self.n(),
+            );
+        }
+        self.cleanup();
+    }
+
+    fn check_timeout(&self) {
+        let took = self.0.created.elapsed();
+        assert!(
+            took <= TIME_LIMIT,
+            "test took longer than {} seconds ({took:.1?})",
+            TIME_LIMIT.as_secs()
+        );
+    }
+
+    /// Stops everything: stray `one` loops give up, peers are killed, the
+    /// network refuses calls. `end` does this after a test passes.
+    pub fn cleanup(&self) {
+        self.0.finished.store(true, Ordering::Relaxed);
+        let rafts: Vec<_> = {
+            let mut state = self.0.state.lock();
+            state
+                .peers
+                .iter_mut()
+                .filter_map(|p| p.raft.take())
+                .collect()
+        };
+        for raft in rafts {
+            raft.kill();
+        }
+        self.0.net.cleanup();
+    }
+}
