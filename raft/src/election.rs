@@ -72,12 +72,7 @@ impl State {
         args: &RequestVoteArgs,
         reply: &RequestVoteReply,
     ) {
-        if reply.term > self.current_term {
-            self.become_follower(reply.term, "RequestVote reply from a newer term");
-            self.save();
-            return;
-        }
-        if !reply.vote_granted || reply.term < args.term || args.term != self.current_term {
+        if !self.reply_is_current(args.term, reply.term, "RequestVote") || !reply.vote_granted {
             return;
         }
         if let Role::Candidate { votes } = &mut self.role {

@@ -192,12 +192,7 @@ impl State {
         args: &AppendEntriesArgs,
         reply: &AppendEntriesReply,
     ) {
-        if reply.term > self.current_term {
-            self.become_follower(reply.term, "AppendEntries reply from a newer term");
-            self.save();
-            return;
-        }
-        if reply.term < args.term || args.term != self.current_term {
+        if !self.reply_is_current(args.term, reply.term, "AppendEntries") {
             return;
         }
         let Role::Leader { progress } = &mut self.role else {

@@ -82,12 +82,7 @@ impl State {
         args: &InstallSnapshotArgs,
         reply: &InstallSnapshotReply,
     ) {
-        if reply.term > self.current_term {
-            self.become_follower(reply.term, "InstallSnapshot reply from a newer term");
-            self.save();
-            return;
-        }
-        if reply.term < args.term || args.term != self.current_term {
+        if !self.reply_is_current(args.term, reply.term, "InstallSnapshot") {
             return;
         }
         let Role::Leader { progress } = &mut self.role else {

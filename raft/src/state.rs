@@ -162,6 +162,18 @@ impl State {
         self.transition(term, Role::Follower, reason);
     }
 
+    /// Whether a reply to a request sent in `sent_term` still matters. A
+    /// reply from a newer term makes this peer a follower first (figure 2,
+    /// rules for all servers); replies to older terms are stale.
+    pub fn reply_is_current(&mut self, sent_term: u64, reply_term: u64, what: &str) -> bool {
+        if reply_term > self.current_term {
+            self.become_follower(reply_term, &format!("{what} reply from a newer term"));
+            self.save();
+            return false;
+        }
+        reply_term == sent_term && sent_term == self.current_term
+    }
+
     /// Draws a new election timeout from now.
     pub fn reset_election_timer(&mut self) {
         let timeout = labrt::rand::rng().random_range(ELECTION_TIMEOUT_MS);
