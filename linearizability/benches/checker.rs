@@ -16,8 +16,7 @@ const BUDGET: u64 = 100_000_000;
 const FIXTURES: [&str; 3] = ["c10-ok", "c50-ok", "c50-bad"];
 
 fn main() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/linearizability/kv");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kv");
     for name in FIXTURES {
         let path = dir.join(format!("{name}.txt"));
         let text = std::fs::read_to_string(&path)

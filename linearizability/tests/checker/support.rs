@@ -11,10 +11,9 @@ use linearizability::{Illegal, Model, Operation, Time, Verdict};
 /// An operation of the key/value model.
 pub type KvOp = Operation<KvInput, String>;
 
-/// The recorded histories, in the shared directory next to the repository.
+/// The recorded histories, kept with the tests.
 pub fn fixture_dir() -> PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/linearizability/kv")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kv")
 }
 
 /// The text of fixture `name`, e.g. `c01-ok`.
