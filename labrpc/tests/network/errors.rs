@@ -6,7 +6,7 @@ use labrpc::{Network, RpcError, Server, Service, SetupError};
 use serde::{Serialize, Serializer};
 
 use crate::junk::JunkServer;
-use crate::{both, live_end};
+use crate::{both, junk_network, live_end};
 
 #[test]
 fn an_unknown_method_or_service_names_the_known_ones() {
@@ -53,10 +53,7 @@ fn an_unknown_method_or_service_names_the_known_ones() {
 #[test]
 fn arguments_of_the_wrong_type_are_an_error_of_the_handler_side() {
     both(|| {
-        let net = Network::new();
-        let end = live_end(&net, "c", "s");
-        let (js, server) = JunkServer::start();
-        net.add_server("s", server);
+        let (net, end, js) = junk_network();
 
         // Handler2 takes an integer.
         let error = end
@@ -81,10 +78,7 @@ fn arguments_of_the_wrong_type_are_an_error_of_the_handler_side() {
 #[test]
 fn a_reply_of_the_wrong_type_is_an_error_of_the_caller_side() {
     both(|| {
-        let net = Network::new();
-        let end = live_end(&net, "c", "s");
-        let (js, server) = JunkServer::start();
-        net.add_server("s", server);
+        let (_net, end, js) = junk_network();
 
         // Handler2 replies with a string; asking for a struct of two
         // strings runs out of bytes.
@@ -112,9 +106,7 @@ impl Serialize for Unencodable {
 #[test]
 fn arguments_that_cannot_be_encoded_are_never_sent() {
     both(|| {
-        let net = Network::new();
-        let end = live_end(&net, "c", "s");
-        net.add_server("s", JunkServer::start().1);
+        let (net, end, _) = junk_network();
 
         let error = end
             .call::<_, i64>("JunkServer.Handler2", &Unencodable)
@@ -168,9 +160,7 @@ fn dead_links_are_unreachable() {
 #[test]
 fn a_cleaned_up_network_refuses_calls() {
     both(|| {
-        let net = Network::new();
-        let end = live_end(&net, "c", "s");
-        net.add_server("s", JunkServer::start().1);
+        let (net, end, _) = junk_network();
         assert!(end.call::<_, String>("JunkServer.Handler2", &1).is_ok());
 
         net.cleanup();

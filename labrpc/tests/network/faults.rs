@@ -6,8 +6,7 @@ use labrt::chan;
 use labrt::thread;
 use labrt::time::{self, Duration, Instant};
 
-use crate::junk::JunkServer;
-use crate::{both, live_end, sim};
+use crate::{both, junk_network, live_end, sim};
 
 /// A server whose one method sleeps `ms` milliseconds, then replies `ms`.
 fn sleeper() -> Server {
@@ -89,11 +88,8 @@ fn a_server_added_later_gets_the_traffic_of_its_name() {
 #[test]
 fn losses_on_an_unreliable_network() {
     sim(|| {
-        let net = Network::new();
+        let (net, end, js) = junk_network();
         net.set_reliable(false);
-        let end = live_end(&net, "c", "s");
-        let (js, server) = JunkServer::start();
-        net.add_server("s", server);
         let (mut ok, mut request_lost, mut reply_lost) = (0, 0, 0);
         for _ in 0..1000 {
             match end.call::<_, String>("JunkServer.Handler7", &107) {

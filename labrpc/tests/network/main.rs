@@ -6,7 +6,11 @@ mod errors;
 mod faults;
 mod junk;
 
+use std::sync::Arc;
+
 use labrpc::{ClientEnd, Network};
+
+use crate::junk::JunkServer;
 
 /// Seeds every sim test runs with.
 const SIM_SEEDS: std::ops::Range<u64> = 0..4;
@@ -32,4 +36,13 @@ pub fn live_end(net: &Network, end: &str, server: &str) -> ClientEnd {
     net.connect(end, server).unwrap();
     net.enable(end, true).unwrap();
     client
+}
+
+/// A network with a junk server at "s" and a live end "c" to it.
+pub fn junk_network() -> (Network, ClientEnd, Arc<JunkServer>) {
+    let net = Network::new();
+    let end = live_end(&net, "c", "s");
+    let (js, server) = JunkServer::start();
+    net.add_server("s", server);
+    (net, end, js)
 }
