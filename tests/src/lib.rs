@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! tests::run(|| body)                         one lab test, as LAB_RUNTIME / LAB_SEED / LAB_SEEDS say
-//! let cfg = RaftConfig::new(3, Faults::reliable());   the cluster: network, peers, appliers
+//! RaftConfig::new(Setup { peers: 3, ..Setup::default() })   the cluster: network, peers, appliers
 //! cfg.begin("Test (2A): initial election");  the course's start line
 //! cfg.check_one_leader(); cfg.check_terms(); cfg.one(&cmd, 3, false); cfg.wait(i, 3, term)
 //! cfg.disconnect(i); cfg.connect(i); cfg.crash1(i); cfg.start1(i)
@@ -15,6 +15,20 @@
 //! the n seeds from there on; the first failing seed is reported with the
 //! command that replays it. `LAB_RUNTIME=real` runs it once on the real
 //! clock.
+//!
+//! ```
+//! use tests::{RaftConfig, Setup};
+//!
+//! labrt::Config::sim(3).run(|| {
+//!     let cfg = RaftConfig::new(Setup { peers: 3, ..Setup::default() });
+//!     cfg.begin("Test (example): one agreement");
+//!     let leader = cfg.check_one_leader();
+//!     assert_eq!(cfg.one(&7_i64, 3, false), 1);
+//!     assert_eq!(cfg.n_committed(1).0, 3);
+//!     assert!(leader < 3);
+//!     cfg.end();
+//! });
+//! ```
 
 pub mod raft_harness;
 mod runner;

@@ -41,6 +41,11 @@ pub fn rand_string(len: usize) -> String {
         .collect()
 }
 
+/// An applied command that must be an integer.
+pub fn as_int(command: &[u8]) -> i64 {
+    labcodec::decode(command).unwrap_or_else(|_| panic!("value {} is not an int", show(command)))
+}
+
 /// A command for messages: the integer or string it encodes, if it is one.
 pub(crate) fn show(command: &[u8]) -> String {
     if let Ok(n) = labcodec::decode::<i64>(command) {
@@ -154,8 +159,9 @@ impl RaftConfig {
     }
 
     /// Submits `command` to whichever peer leads and waits until at least
-    /// `expected` peers applied it; returns its index. With `retry`, a
-    /// submission that does not commit within 2 s is submitted again.
+    /// `expected` peers applied it; returns its index, or 0 if the test
+    /// ended meanwhile. With `retry`, a submission that does not commit
+    /// within 2 s is submitted again.
     pub fn one(&self, command: &impl Serialize, expected: usize, retry: bool) -> u64 {
         let encoded = labcodec::encode(command);
         let t0 = Instant::now();
@@ -217,8 +223,8 @@ impl RaftConfig {
             }
             if let Some(start_term) = start_term {
                 let moved_on = (0..self.n())
-                    .filter_map(|i| self.raft(i))
-                    .any(|raft| raft.get_state().0 > start_term);
+                    .filter_map(|i| self.get_state(i))
+                    .any(|(term, _)| term > start_term);
                 if moved_on {
                     return None;
                 }

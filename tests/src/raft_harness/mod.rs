@@ -20,7 +20,7 @@ use labrt::time::Instant;
 use raft::{Persister, Raft};
 
 pub use applier::SNAPSHOT_INTERVAL;
-pub use checks::{ELECTION_TIMEOUT, rand_cmd, rand_string};
+pub use checks::{ELECTION_TIMEOUT, as_int, rand_cmd, rand_string};
 
 /// How a test's cluster is built. Named fields stand in for the course's
 /// positional flags.

@@ -4,14 +4,9 @@ use labrt::chan;
 use labrt::rand::RngExt;
 use labrt::time::{Duration, sleep};
 use tests::RaftConfig;
-use tests::raft_harness::{ELECTION_TIMEOUT, rand_cmd, rand_string};
+use tests::raft_harness::{ELECTION_TIMEOUT, as_int, rand_cmd, rand_string};
 
 use crate::{cluster, plus};
-
-/// Decodes an applied command that must be an integer.
-fn int(command: &[u8]) -> i64 {
-    labcodec::decode(command).unwrap_or_else(|_| panic!("value {command:?} is not an int"))
-}
 
 #[test]
 fn basic_agree_2b() {
@@ -227,7 +222,7 @@ fn concurrent_starts_2b() {
             let mut commands = Vec::new();
             for index in indices {
                 match cfg.wait(index, cfg.n(), Some(term)) {
-                    Some(command) => commands.push(int(&command)),
+                    Some(command) => commands.push(as_int(&command)),
                     // Peers have moved on to later terms, so we can't
                     // expect all Start()s to have succeeded.
                     None => continue 'tries,
@@ -393,7 +388,7 @@ fn count_2b() {
                     continue 'tries;
                 };
                 let expected = commands[i as usize - 1];
-                let got = int(&command);
+                let got = as_int(&command);
                 assert_eq!(
                     got,
                     expected,

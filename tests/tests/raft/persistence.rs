@@ -1,11 +1,12 @@
 //! 2C: persistence, crashes and an unreliable network.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use labrt::chan;
 use labrt::rand::RngExt;
 use labrt::time::{Duration, sleep};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use tests::raft_harness::{ELECTION_TIMEOUT, rand_cmd};
+use tests::raft_harness::{ELECTION_TIMEOUT, as_int, rand_cmd};
 use tests::{RaftConfig, Setup};
 
 use crate::{cluster, plus};
@@ -270,8 +271,7 @@ fn churn_client(cfg: RaftConfig, me: u64, stop: Arc<AtomicBool>) -> Vec<i64> {
         for ms in [10, 20, 50, 100, 200] {
             let (n, command) = cfg.n_committed(index);
             if n > 0 {
-                let got: i64 = labcodec::decode(&command.expect("n > 0"))
-                    .unwrap_or_else(|_| panic!("wrong command type at index {index}"));
+                let got = as_int(&command.expect("n > 0"));
                 if got == x {
                     values.push(x);
                 }
@@ -341,8 +341,7 @@ fn churn(description: &str, unreliable: bool) {
     let mut really = Vec::new();
     for index in 1..=last_index {
         let command = cfg.wait(index, cfg.n(), None).expect("no start term");
-        let value: i64 = labcodec::decode(&command).unwrap_or_else(|_| panic!("not an int"));
-        really.push(value);
+        really.push(as_int(&command));
     }
     for v in values {
         assert!(really.contains(&v), "didn't find a value: {v}");
