@@ -62,7 +62,9 @@ impl ClientEnd {
                 sleep(delay);
                 return Err(RpcError::RequestLost);
             }
-            RequestFate::Deliver { delay } => sleep(delay),
+            RequestFate::Deliver { delay } => {
+                sleep(delay + fate::transit(self.net.backend, &mut rng));
+            }
         }
         // A handler error is a bug on one side or the other: it is never
         // hidden as a lost reply.
@@ -70,7 +72,7 @@ impl ClientEnd {
         match fate::reply_fate(route.faults, &mut rng) {
             ReplyFate::Drop => Err(RpcError::ReplyLost),
             ReplyFate::Deliver { delay } => {
-                sleep(delay);
+                sleep(delay + fate::transit(self.net.backend, &mut rng));
                 self.net.count_reply(reply.len());
                 labcodec::decode(&reply).map_err(|error| RpcError::BadReply {
                     method: method.to_string(),

@@ -1,6 +1,7 @@
 //! The fault model: what the network does to each message, as pure functions
 //! of the link settings and a random stream. The numbers are the course's.
 
+use labrt::Backend;
 use labrt::rand::{Rng, RngExt};
 use labrt::time::Duration;
 
@@ -22,6 +23,13 @@ pub const REORDER_EXTRA_MAX: Duration = Duration::from_millis(1999);
 pub const DEAD_LINK_LONG_MAX: Duration = Duration::from_millis(6999);
 /// ...and after up to this much without.
 pub const DEAD_LINK_SHORT_MAX: Duration = Duration::from_millis(99);
+/// In sim, where computing takes no virtual time, a delivered request or
+/// reply spends at least this long on the wire, so a client calling in a
+/// loop lets the clock move as it would on real hardware...
+pub const SIM_TRANSIT_MIN: Duration = Duration::from_micros(100);
+/// ...and at most this long. Real runs add nothing: their messages take
+/// real time.
+pub const SIM_TRANSIT_MAX: Duration = Duration::from_micros(1000);
 /// How often a waiting call checks that its end and server are still alive.
 pub const LIVENESS_POLL: Duration = Duration::from_millis(100);
 
@@ -122,6 +130,18 @@ pub fn dead_link_delay(faults: Faults, rng: &mut impl Rng) -> Duration {
     }
 }
 
+/// Time a delivered message spends on the wire on top of any fault delay:
+/// zero in real runs, U[[`SIM_TRANSIT_MIN`], [`SIM_TRANSIT_MAX`]] in sim.
+pub fn transit(backend: Backend, rng: &mut impl Rng) -> Duration {
+    match backend {
+        Backend::Real => Duration::ZERO,
+        Backend::Sim => {
+            let micros = SIM_TRANSIT_MIN.as_micros() as u64..=SIM_TRANSIT_MAX.as_micros() as u64;
+            Duration::from_micros(rng.random_range(micros))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +167,16 @@ mod tests {
         assert_eq!(DEAD_LINK_LONG_MAX, Duration::from_millis(6999));
         assert_eq!(DEAD_LINK_SHORT_MAX, Duration::from_millis(99));
         assert_eq!(LIVENESS_POLL, Duration::from_millis(100));
+    }
+
+    #[test]
+    fn sim_messages_spend_100us_to_1ms_on_the_wire_and_real_ones_nothing() {
+        with_rng(|rng| {
+            let draws: Vec<_> = (0..DRAWS).map(|_| transit(Backend::Sim, rng)).collect();
+            assert_eq!(draws.iter().min(), Some(&SIM_TRANSIT_MIN));
+            assert_eq!(draws.iter().max(), Some(&SIM_TRANSIT_MAX));
+            assert_eq!(transit(Backend::Real, rng), Duration::ZERO);
+        });
     }
 
     #[test]

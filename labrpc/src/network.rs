@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use labrt::Backend;
 use labrt::sync::Mutex;
 
 use crate::client::ClientEnd;
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     total_count: AtomicU64,
     total_bytes: AtomicU64,
     closed: AtomicBool,
+    /// The backend of the run the network lives in; see [`crate::fate::transit`].
+    pub backend: Backend,
 }
 
 /// Maps are looked up, never iterated, so their order cannot matter.
@@ -62,6 +65,7 @@ impl Network {
             total_count: AtomicU64::new(0),
             total_bytes: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            backend: labrt::backend(),
         }))
     }
 
@@ -114,6 +118,8 @@ impl Network {
 
     /// Reliable (the default): no delays, no losses. Unreliable: requests
     /// wait up to 26 ms, and a tenth of requests and of replies are lost.
+    /// In sim, every delivered message also spends 0.1-1 ms on the wire
+    /// (see [`crate::fate::transit`]).
     pub fn set_reliable(&self, reliable: bool) {
         self.0.state.lock().faults.reliable = reliable;
     }

@@ -7,6 +7,7 @@
 //! ```text
 //! labrt::run(|| body)                       run body; backend from LAB_RUNTIME, seed from LAB_SEED
 //! labrt::Config::sim(42).try_run(|| body)   a chosen run; Err(Failure) instead of a panic
+//! labrt::backend()                          Backend::Sim or Backend::Real, inside a run
 //! labrt::thread::spawn("name", f)           -> JoinHandle; .join() -> Result<T, JoinError>
 //! labrt::thread::yield_now()
 //! labrt::time::{Instant, Duration, sleep}   Instant::now() reads the run's clock
@@ -68,5 +69,6 @@ pub mod thread;
 pub mod time;
 
 pub use run::{
-    Backend, BlockedThread, Config, ENV_RUNTIME, ENV_SEED, Failure, FailureKind, Report, run,
+    Backend, BlockedThread, Config, ENV_RUNTIME, ENV_SEED, Failure, FailureKind, Report, backend,
+    run,
 };

@@ -219,6 +219,18 @@ impl Config {
     }
 }
 
+/// The backend of the run the calling thread works for.
+///
+/// # Panics
+/// If called outside a labrt run.
+#[track_caller]
+pub fn backend() -> Backend {
+    crate::context::with("labrt::backend", |ctx| match ctx {
+        crate::context::Ctx::Real(_) => Backend::Real,
+        crate::context::Ctx::Sim(_) => Backend::Sim,
+    })
+}
+
 /// Runs `body` with the configuration of the environment (see
 /// [`Config::from_env`]) and prints the report's line.
 ///

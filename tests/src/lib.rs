@@ -30,8 +30,10 @@
 //! });
 //! ```
 
+pub mod kv_harness;
 pub mod raft_harness;
 mod runner;
 
+pub use kv_harness::{GenericTest, KvConfig, KvSetup};
 pub use raft_harness::{RaftConfig, Setup};
 pub use runner::{ENV_SEEDS, run};

@@ -1,0 +1,354 @@
+//! The server: it puts every request in the Raft log, waits until the log
+//! has applied it, and answers. Its applier thread feeds committed commands
+//! to the state machine and takes snapshots.
+
+use std::fmt;
+
+use labcodec::DecodeError;
+use labrpc::{ClientEnd, Service};
+use raft::{Persister, Raft, RaftError};
+
+use crate::rpc::{GetArgs, GetReply, PutAppendArgs, PutAppendReply};
+
+// SOLUTION BEGIN
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use labrt::chan::Receiver;
+use labrt::sync::{Condvar, Mutex};
+use labrt::time::{Duration, Instant};
+use raft::ApplyMsg;
+
+use crate::rpc::{KvError, WriteKind};
+use crate::state_machine::{Command, Op, StateMachine};
+
+/// How long a request may wait to be applied before the clerk is told to
+/// look elsewhere: a leader cut off from its majority keeps its term and
+/// its belief that it leads.
+const APPLY_TIMEOUT: Duration = Duration::from_millis(500);
+/// How often a waiting request checks that its server still leads in the
+/// term it was submitted in.
+const LEADERSHIP_POLL: Duration = Duration::from_millis(20);
+/// Snapshot once the Raft state reaches this share of `maxraftstate`, so
+/// the entries arriving before the next check still fit under it.
+const SNAPSHOT_AT_PERCENT: usize = 90;
+// SOLUTION END
+
+/// Why a server could not start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StartError {
+    /// Its Raft peer could not start.
+    Raft(RaftError),
+    /// The persisted snapshot does not decode.
+    CorruptSnapshot {
+        /// The server whose snapshot it is.
+        server: usize,
+        /// Why it does not decode.
+        error: DecodeError,
+    },
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Raft(error) => error.fmt(f),
+            StartError::CorruptSnapshot { server, error } => {
+                write!(f, "the snapshot of kv server {server} is corrupt: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Raft(error) => Some(error),
+            StartError::CorruptSnapshot { error, .. } => Some(error),
+        }
+    }
+}
+
+/// One key/value server. Clones are the same server.
+#[derive(Clone)]
+pub struct KvServer {
+    // SOLUTION BEGIN
+    node: Arc<Node>,
+    // SOLUTION END
+}
+
+// SOLUTION BEGIN
+/// What the RPC handlers and the applier share.
+struct Node {
+    rf: Raft,
+    maxraftstate: Option<usize>,
+    state: Mutex<Applied>,
+    /// Wakes waiting requests: something was applied, or the server died.
+    applied: Condvar,
+    killed: AtomicBool,
+}
+
+/// The state machine and the requests waiting on it.
+struct Applied {
+    machine: StateMachine,
+    /// The last log index reflected in `machine`.
+    last_applied: u64,
+    /// Log indices that requests wait on, with what ended up there.
+    waiting: BTreeMap<u64, Waiting>,
+}
+
+#[derive(Default)]
+struct Waiting {
+    requests: usize,
+    outcome: Option<Outcome>,
+}
+
+/// What became of a log index someone waits on.
+enum Outcome {
+    /// A command was applied there, in the entry's term, with this result.
+    Applied {
+        term: u64,
+        client_id: u64,
+        seq: u64,
+        output: String,
+    },
+    /// A snapshot from the leader covered it, or it held no command: the
+    /// waiting request cannot know whether it was applied.
+    Unknown,
+}
+
+/// The snapshot's contents: the state machine and the index it reflects.
+type Snapshot = (u64, StateMachine);
+// SOLUTION END
+
+impl KvServer {
+    /// Starts server `me` of `servers` (`servers[me]` is its own end) with
+    /// its Raft peer. It restores the state machine from the persisted
+    /// snapshot, and with `maxraftstate` snapshots before the persisted
+    /// Raft state grows past that many bytes; `None` never snapshots.
+    pub fn start(
+        servers: Vec<ClientEnd>,
+        me: usize,
+        persister: Persister,
+        maxraftstate: Option<usize>,
+    ) -> Result<KvServer, StartError> {
+        // SOLUTION BEGIN
+        let snapshot = persister.read_snapshot();
+        let (last_applied, machine) = if snapshot.is_empty() {
+            (0, StateMachine::default())
+        } else {
+            labcodec::decode::<Snapshot>(&snapshot)
+                .map_err(|error| StartError::CorruptSnapshot { server: me, error })?
+        };
+        let (apply_tx, apply_rx) = labrt::chan::unbounded();
+        let rf = raft::make(servers, me, persister, apply_tx).map_err(StartError::Raft)?;
+        let node = Arc::new(Node {
+            rf,
+            maxraftstate,
+            state: Mutex::new(Applied {
+                machine,
+                last_applied,
+                waiting: BTreeMap::new(),
+            }),
+            applied: Condvar::new(),
+            killed: AtomicBool::new(false),
+        });
+        let applier = Arc::clone(&node);
+        labrt::thread::spawn(format!("kv{me}-applier"), move || {
+            applier.run_applier(apply_rx)
+        });
+        Ok(KvServer { node })
+        // SOLUTION END
+    }
+
+    /// This server's Raft peer.
+    pub fn raft(&self) -> &Raft {
+        // SOLUTION BEGIN
+        &self.node.rf
+        // SOLUTION END
+    }
+
+    /// Stops the server and its Raft peer; waiting requests are answered
+    /// with [`KvError::ShuttingDown`].
+    pub fn kill(&self) {
+        // SOLUTION BEGIN
+        let _st = self.node.state.lock();
+        self.node.killed.store(true, Ordering::Relaxed);
+        self.node.rf.kill();
+        self.node.applied.notify_all();
+        // SOLUTION END
+    }
+
+    /// The `KVServer` service (Get, PutAppend) to host, next to the Raft
+    /// service, on this server's labrpc server.
+    pub fn service(&self) -> Service {
+        let (get, put_append) = (self.clone(), self.clone());
+        Service::new("KVServer")
+            .method("Get", move |args| get.get(args))
+            .method("PutAppend", move |args| put_append.put_append(args))
+    }
+
+    fn get(&self, args: GetArgs) -> GetReply {
+        // SOLUTION BEGIN
+        self.node.submit(Command {
+            client_id: args.client_id,
+            seq: args.seq,
+            op: Op::Get { key: args.key },
+        })
+        // SOLUTION END
+    }
+
+    fn put_append(&self, args: PutAppendArgs) -> PutAppendReply {
+        // SOLUTION BEGIN
+        let (key, value) = (args.key, args.value);
+        let op = match args.kind {
+            WriteKind::Put => Op::Put { key, value },
+            WriteKind::Append => Op::Append { key, value },
+        };
+        self.node
+            .submit(Command {
+                client_id: args.client_id,
+                seq: args.seq,
+                op,
+            })
+            .map(drop)
+        // SOLUTION END
+    }
+}
+
+// SOLUTION BEGIN
+impl Node {
+    fn killed(&self) -> bool {
+        self.killed.load(Ordering::Relaxed)
+    }
+
+    /// Puts `command` in the log and waits until it is applied at the index
+    /// it got, in the term it got. The lock is held across `start`, so the
+    /// applier cannot get to the index before the request waits on it.
+    fn submit(&self, command: Command) -> Result<String, KvError> {
+        let mut st = self.state.lock();
+        if self.killed() {
+            return Err(KvError::ShuttingDown);
+        }
+        let Some((index, term)) = self.rf.start(labcodec::encode(&command)) else {
+            return Err(KvError::WrongLeader);
+        };
+        st.waiting.entry(index).or_default().requests += 1;
+        let deadline = Instant::now() + APPLY_TIMEOUT;
+        let answer = loop {
+            if let Some(outcome) = &st.waiting[&index].outcome {
+                break outcome.answer(term, &command);
+            }
+            if self.killed() {
+                break Err(KvError::ShuttingDown);
+            }
+            if self.rf.get_state() != (term, true) {
+                break Err(KvError::WrongLeader);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break Err(KvError::Timeout);
+            }
+            let poll = deadline.duration_since(now).min(LEADERSHIP_POLL);
+            self.applied.wait_timeout(&mut st, poll);
+        };
+        let waiting = st.waiting.get_mut(&index).expect("a request's own index");
+        waiting.requests -= 1;
+        if waiting.requests == 0 {
+            st.waiting.remove(&index);
+        }
+        answer
+    }
+
+    /// The applier thread: applies what Raft commits, in order, until the
+    /// server is killed.
+    fn run_applier(&self, apply_rx: Receiver<ApplyMsg>) {
+        for msg in apply_rx.iter() {
+            let mut st = self.state.lock();
+            if self.killed() {
+                return;
+            }
+            match msg {
+                ApplyMsg::Command {
+                    index,
+                    term,
+                    command,
+                } => self.apply_command(&mut st, index, term, &command),
+                ApplyMsg::Snapshot {
+                    index, snapshot, ..
+                } => self.install_snapshot(&mut st, index, &snapshot),
+            }
+            self.applied.notify_all();
+        }
+    }
+
+    fn apply_command(&self, st: &mut Applied, index: u64, term: u64, command: &[u8]) {
+        if index <= st.last_applied {
+            return;
+        }
+        st.last_applied = index;
+        // Only this service writes the log, so an entry that does not
+        // decode was damaged on disk; it is skipped, and whoever waits on
+        // it is told to retry.
+        let outcome = match labcodec::decode::<Command>(command) {
+            Ok(command) => Outcome::Applied {
+                term,
+                client_id: command.client_id,
+                seq: command.seq,
+                output: st.machine.apply(&command),
+            },
+            Err(_) => Outcome::Unknown,
+        };
+        if let Some(waiting) = st.waiting.get_mut(&index) {
+            waiting.outcome = Some(outcome);
+        }
+        self.snapshot_if_large(st);
+    }
+
+    /// Replaces the state with a snapshot the leader sent, if it is newer.
+    fn install_snapshot(&self, st: &mut Applied, index: u64, snapshot: &[u8]) {
+        if index <= st.last_applied {
+            return;
+        }
+        // Raft hands over only what a service like this one gave it; a
+        // snapshot that does not decode is ignored rather than applied.
+        let Ok((last_applied, machine)) = labcodec::decode::<Snapshot>(snapshot) else {
+            return;
+        };
+        st.machine = machine;
+        st.last_applied = last_applied;
+        for (_, waiting) in st.waiting.range_mut(..=last_applied) {
+            waiting.outcome.get_or_insert(Outcome::Unknown);
+        }
+    }
+
+    fn snapshot_if_large(&self, st: &Applied) {
+        let Some(max) = self.maxraftstate else { return };
+        if self.rf.persist_bytes() * 100 >= max * SNAPSHOT_AT_PERCENT {
+            let snapshot = labcodec::encode(&(st.last_applied, &st.machine));
+            self.rf.snapshot(st.last_applied, snapshot);
+        }
+    }
+}
+
+impl Outcome {
+    /// The reply for a request submitted as `command` in `term`: its
+    /// result if the entry applied at its index is that request.
+    fn answer(&self, term: u64, command: &Command) -> Result<String, KvError> {
+        match self {
+            Outcome::Applied {
+                term: applied_term,
+                client_id,
+                seq,
+                output,
+            } if *applied_term == term
+                && *client_id == command.client_id
+                && *seq == command.seq =>
+            {
+                Ok(output.clone())
+            }
+            _ => Err(KvError::WrongLeader),
+        }
+    }
+}
+// SOLUTION END

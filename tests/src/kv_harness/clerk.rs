@@ -1,0 +1,129 @@
+//! The course's counting wrappers: clerk operations that count towards the
+//! Passed line and, when given a history, are recorded for the
+//! linearizability check with their call and return times.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use kvraft::Clerk;
+use labrt::sync::Mutex;
+use labrt::time::Instant;
+use linearizability::Operation;
+use linearizability::models::kv::{KvInput, KvOutput};
+
+use super::KvConfig;
+
+/// One recorded client operation.
+pub type KvOperation = Operation<KvInput, KvOutput>;
+
+/// The operations of a test, on the run's clock. Clones share one history.
+#[derive(Clone)]
+pub struct History {
+    origin: Instant,
+    ops: Arc<Mutex<Vec<KvOperation>>>,
+}
+
+impl History {
+    /// An empty history whose times count from now.
+    pub fn new() -> History {
+        History {
+            origin: Instant::now(),
+            ops: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Nanoseconds since the history began.
+    fn now(&self) -> u64 {
+        Instant::now().duration_since(self.origin).as_nanos() as u64
+    }
+
+    /// Everything recorded so far.
+    pub fn operations(&self) -> Vec<KvOperation> {
+        self.ops.lock().clone()
+    }
+}
+
+impl Default for History {
+    fn default() -> History {
+        History::new()
+    }
+}
+
+/// A clerk made by the harness, whose links the test controls.
+pub struct TestClerk {
+    cfg: KvConfig,
+    id: u64,
+    clerk: Clerk,
+}
+
+impl TestClerk {
+    pub(super) fn new(cfg: KvConfig, id: u64, clerk: Clerk) -> TestClerk {
+        TestClerk { cfg, id, clerk }
+    }
+
+    /// The harness's name for this clerk.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The clerk itself, for operations the test does not count.
+    pub fn direct(&mut self) -> &mut Clerk {
+        &mut self.clerk
+    }
+
+    /// A counted get.
+    pub fn get(&mut self, key: &str) -> String {
+        self.run(KvInput::Get { key: key.into() }, None)
+    }
+
+    /// A counted put.
+    pub fn put(&mut self, key: &str, value: &str) {
+        let input = KvInput::Put {
+            key: key.into(),
+            value: value.into(),
+        };
+        self.run(input, None);
+    }
+
+    /// A counted append.
+    pub fn append(&mut self, key: &str, value: &str) {
+        let input = KvInput::Append {
+            key: key.into(),
+            value: value.into(),
+        };
+        self.run(input, None);
+    }
+
+    /// A counted get that must return `want`.
+    pub fn check(&mut self, key: &str, want: &str) {
+        let got = self.get(key);
+        assert_eq!(
+            got, want,
+            "get({key:?}): expected {want:?}, received {got:?}"
+        );
+    }
+
+    /// Runs `input`, counts it, and records it in `log` as `client`'s if
+    /// given. Returns what a get read ("" for a write).
+    pub fn run(&mut self, input: KvInput, log: Option<(&History, usize)>) -> String {
+        let call = log.map(|(history, _)| history.now());
+        let output = match &input {
+            KvInput::Get { key } => self.clerk.get(key),
+            KvInput::Put { key, value } => {
+                self.clerk.put(key, value);
+                String::new()
+            }
+            KvInput::Append { key, value } => {
+                self.clerk.append(key, value);
+                String::new()
+            }
+        };
+        self.cfg.0.ops.fetch_add(1, Ordering::Relaxed);
+        if let (Some((history, client)), Some(call)) = (log, call) {
+            let ret = history.now();
+            let op = Operation::returned(client, input, call, output.clone(), ret);
+            history.ops.lock().push(op);
+        }
+        output
+    }
+}
