@@ -26,10 +26,10 @@ pub const DEAD_LINK_SHORT_MAX: Duration = Duration::from_millis(99);
 /// In sim, where computing takes no virtual time, a delivered request or
 /// reply spends at least this long on the wire, so a client calling in a
 /// loop lets the clock move as it would on real hardware...
-pub const SIM_TRANSIT_MIN: Duration = Duration::from_micros(100);
+pub const SIM_TRANSIT_MIN: Duration = Duration::from_micros(1000);
 /// ...and at most this long. Real runs add nothing: their messages take
 /// real time.
-pub const SIM_TRANSIT_MAX: Duration = Duration::from_micros(1000);
+pub const SIM_TRANSIT_MAX: Duration = Duration::from_micros(5000);
 /// How often a waiting call checks that its end and server are still alive.
 pub const LIVENESS_POLL: Duration = Duration::from_millis(100);
 

@@ -25,7 +25,36 @@ pub(crate) struct Log {
     /// Never empty. `entries[i]` has index `start + i`; the sentinel's
     /// command is empty.
     entries: Vec<Entry>,
+    /// The encodings of the first entries, kept so that saving the log
+    /// encodes only what was appended since the last save.
+    #[serde(skip)]
+    encoded: EncodedPrefix,
 }
+
+/// The concatenated encodings of `entries[..ends.len()]`; `ends[i]` is
+/// where entry i's encoding ends. A cache: it is not part of the log's
+/// value, so two logs with the same entries are equal whatever it holds.
+#[derive(Clone, Debug, Default)]
+struct EncodedPrefix {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl EncodedPrefix {
+    /// Keeps the encodings of the first `slots` entries only.
+    fn truncate(&mut self, slots: usize) {
+        self.ends.truncate(slots);
+        self.bytes.truncate(self.ends.last().copied().unwrap_or(0));
+    }
+}
+
+impl PartialEq for EncodedPrefix {
+    fn eq(&self, _: &EncodedPrefix) -> bool {
+        true
+    }
+}
+
+impl Eq for EncodedPrefix {}
 
 impl Log {
     /// The empty log: only the sentinel at index 0, term 0.
@@ -42,6 +71,7 @@ impl Log {
                 term,
                 command: Vec::new(),
             }],
+            encoded: EncodedPrefix::default(),
         }
     }
 
@@ -111,7 +141,10 @@ impl Log {
     /// snapshot.
     pub fn truncate_from(&mut self, index: u64) {
         match self.slot(index) {
-            Some(slot) if slot > 0 => self.entries.truncate(slot),
+            Some(slot) if slot > 0 => {
+                self.entries.truncate(slot);
+                self.encoded.truncate(slot);
+            }
             _ => panic!(
                 "log: cannot truncate from {index}: the log holds {}..={}",
                 self.start + 1,
@@ -133,6 +166,24 @@ impl Log {
         self.entries.drain(..slot);
         self.entries[0].command = Vec::new();
         self.start = index;
+        self.encoded = EncodedPrefix::default();
+    }
+
+    /// Number of entries, the sentinel included.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The entries' encodings, concatenated: the tail of the log's own
+    /// encoding after its length prefix. Encodes only the entries added
+    /// since the last call.
+    pub fn encoded_entries(&mut self) -> &[u8] {
+        for entry in &self.entries[self.encoded.ends.len()..] {
+            let bytes = labcodec::encode(entry);
+            self.encoded.bytes.extend_from_slice(&bytes);
+            self.encoded.ends.push(self.encoded.bytes.len());
+        }
+        &self.encoded.bytes
     }
 
     /// The first index of the run of entries sharing the term of the entry
@@ -269,6 +320,7 @@ mod tests {
     fn validate_rejects_what_decoding_lets_through() {
         assert_eq!(log(&[1, 2, 2]).validate(), Ok(()));
         let no_sentinel = Log {
+            encoded: Default::default(),
             start: 0,
             entries: vec![],
         };
@@ -279,6 +331,7 @@ mod tests {
             Err("the term goes down from 2 to 1 at index 2".to_string())
         );
         let overflow = Log {
+            encoded: Default::default(),
             start: u64::MAX,
             entries: vec![entry(0)],
         };
