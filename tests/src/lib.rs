@@ -8,6 +8,11 @@
 //! cfg.check_one_leader(); cfg.check_terms(); cfg.one(&cmd, 3, false); cfg.wait(i, 3, term)
 //! cfg.disconnect(i); cfg.connect(i); cfg.crash1(i); cfg.start1(i)
 //! cfg.end();                                 the Passed line: time, peers, RPCs, bytes, commands
+//!
+//! KvConfig::new(KvSetup { servers: 5, unreliable: false, maxraftstate: None })
+//! let mut ck = cfg.make_client(&cfg.all());  a counted clerk; ck.get / put / append / check
+//! cfg.partition(&p1, &p2); cfg.make_partition(); cfg.shutdown_server(i); cfg.start_server(i)
+//! GenericTest { clients: 5, crash: true, ..GenericTest::default() }.run("3A")
 //! ```
 //!
 //! `cargo test 2a` selects a part. In sim (the default) a test runs with

@@ -5,6 +5,7 @@ use linearizability::models::kv::KvModel;
 use linearizability::{Verdict, check, visualize};
 
 use super::History;
+use super::clerk::KvOperation;
 
 /// Search steps the linearizability checker may take on one test's
 /// history. The verdict depends on steps, not on the machine's speed; a
@@ -72,29 +73,107 @@ fn shorten(value: &str) -> String {
     )
 }
 
-/// Fails unless the recorded history is linearizable. On an illegal
-/// history it writes the HTML timeline and prints its path first; a history
-/// the step budget cannot decide also fails.
+/// Fails unless the recorded history is linearizable; see
+/// [`linearizability_failure`].
 pub fn check_linearizable(history: &History) {
-    let ops = history.operations();
-    let report = check(&KvModel, &ops, CHECK_BUDGET)
-        .unwrap_or_else(|error| panic!("checking linearizability: {error}"));
+    if let Some(failure) = linearizability_failure(&history.operations()) {
+        panic!("{failure}");
+    }
+}
+
+/// Why `ops` fail the linearizability check, if they do. An illegal
+/// history gets its HTML timeline written and its path printed first; a
+/// history the step budget cannot decide fails too.
+pub fn linearizability_failure(ops: &[KvOperation]) -> Option<String> {
+    let report = match check(&KvModel, ops, CHECK_BUDGET) {
+        Ok(report) => report,
+        Err(error) => return Some(format!("checking linearizability: {error}")),
+    };
     match report.verdict {
-        Verdict::Ok => {}
+        Verdict::Ok => None,
         Verdict::Illegal(illegal) => {
-            match visualize::write_temp(&KvModel, &ops, &illegal) {
-                Ok(path) => println!("info: wrote visualization to {}", path.display()),
-                Err(error) => println!("info: failed to write visualization: {error}"),
-            }
-            panic!(
-                "history is not linearizable: {}",
-                illegal.describe(&KvModel, &ops)
-            );
+            let timeline = match visualize::write_temp(&KvModel, ops, &illegal) {
+                Ok(path) => {
+                    println!("info: wrote visualization to {}", path.display());
+                    format!("timeline in {}", path.display())
+                }
+                Err(error) => {
+                    println!("info: failed to write visualization: {error}");
+                    "no timeline".to_string()
+                }
+            };
+            Some(format!(
+                "history is not linearizable: {} ({timeline})",
+                illegal.describe(&KvModel, ops)
+            ))
         }
-        Verdict::Unknown => panic!(
+        Verdict::Unknown => Some(format!(
             "linearizability check gave no verdict within {CHECK_BUDGET} steps \
              ({} operations): the history is too hard to decide",
             ops.len()
-        ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use linearizability::Operation;
+    use linearizability::models::kv::KvInput;
+
+    use super::*;
+
+    fn put(value: &str) -> KvInput {
+        KvInput::Put {
+            key: "k".into(),
+            value: value.into(),
+        }
+    }
+
+    fn get() -> KvInput {
+        KvInput::Get { key: "k".into() }
+    }
+
+    #[test]
+    fn a_stale_read_fails_with_a_written_timeline() {
+        let ops = [
+            Operation::returned(1, put("a"), 0, String::new(), 10),
+            Operation::returned(1, put("b"), 20, String::new(), 30),
+            Operation::returned(2, get(), 40, "a".to_string(), 50),
+        ];
+        let failure = linearizability_failure(&ops).expect("a stale read is illegal");
+        assert!(
+            failure.starts_with("history is not linearizable"),
+            "{failure}"
+        );
+        let path = failure
+            .split("timeline in ")
+            .nth(1)
+            .and_then(|rest| rest.strip_suffix(')'))
+            .expect("the failure names the timeline's file");
+        let html = std::fs::read_to_string(path).expect("the timeline was written");
+        assert!(html.contains("<svg"), "not a timeline: {path}");
+        std::fs::remove_file(path).expect("remove the timeline");
+    }
+
+    #[test]
+    fn overlapping_operations_may_be_ordered_either_way() {
+        let ops = [
+            Operation::returned(1, put("a"), 0, String::new(), 30),
+            Operation::returned(2, get(), 10, "a".to_string(), 20),
+            Operation::returned(3, get(), 10, String::new(), 20),
+        ];
+        assert_eq!(linearizability_failure(&ops), None);
+    }
+
+    #[test]
+    fn appends_are_checked_once_and_in_order() {
+        let value = format!("{}{}", append_token(0, 0), append_token(0, 1));
+        check_clnt_appends(0, &value, 2);
+        let missing = std::panic::catch_unwind(|| check_clnt_appends(0, &value, 3));
+        assert!(missing.is_err());
+        let twice = format!("{value}{}", append_token(0, 1));
+        assert!(std::panic::catch_unwind(|| check_clnt_appends(0, &twice, 2)).is_err());
+        let swapped = format!("{}{}", append_token(0, 1), append_token(0, 0));
+        assert!(std::panic::catch_unwind(|| check_clnt_appends(0, &swapped, 2)).is_err());
     }
 }

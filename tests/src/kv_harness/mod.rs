@@ -22,8 +22,10 @@ use labrt::sync::Mutex;
 use labrt::time::Instant;
 use raft::Persister;
 
-pub use checks::{check_clnt_appends, check_concurrent_appends};
-pub use clerk::{History, TestClerk};
+pub use checks::{
+    check_clnt_appends, check_concurrent_appends, check_linearizable, linearizability_failure,
+};
+pub use clerk::{History, KvOperation, TestClerk};
 pub use generic::{GenericTest, speed_test};
 
 /// How a test's cluster is built.
