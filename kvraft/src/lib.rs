@@ -15,7 +15,7 @@
 //! it was given, in the term it was given; otherwise the clerk hears
 //! [`KvError::WrongLeader`] or [`KvError::Timeout`] and tries the next
 //! server. With `maxraftstate` set, a server snapshots the store and the
-//! duplicate table before its Raft state grows past that many bytes, and
+//! duplicate table whenever its Raft state nears that many bytes, and
 //! restores from the snapshot when it restarts.
 //!
 //! ```
@@ -55,12 +55,11 @@
 //! });
 //! ```
 
+mod applier;
 mod client;
 mod rpc;
 mod server;
-// SOLUTION BEGIN
 mod state_machine;
-// SOLUTION END
 
 pub use client::Clerk;
 pub use rpc::{GetArgs, GetReply, KvError, PutAppendArgs, PutAppendReply, WriteKind};

@@ -1,6 +1,5 @@
-//! The server: it puts every request in the Raft log, waits until the log
-//! has applied it, and answers. Its applier thread feeds committed commands
-//! to the state machine and takes snapshots.
+//! The server: it puts every request in the Raft log, waits until the
+//! applier (see `applier.rs`) has applied it, and answers.
 
 use std::fmt;
 
@@ -15,10 +14,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use labrt::chan::Receiver;
 use labrt::sync::{Condvar, Mutex};
 use labrt::time::{Duration, Instant};
-use raft::ApplyMsg;
 
 use crate::rpc::{KvError, WriteKind};
 use crate::state_machine::{Command, Op, StateMachine};
@@ -30,9 +27,6 @@ const APPLY_TIMEOUT: Duration = Duration::from_millis(500);
 /// How often a waiting request checks that its server still leads in the
 /// term it was submitted in.
 const LEADERSHIP_POLL: Duration = Duration::from_millis(20);
-/// Snapshot once the Raft state reaches this share of `maxraftstate`, so
-/// the entries arriving before the next check still fit under it.
-const SNAPSHOT_AT_PERCENT: usize = 90;
 // SOLUTION END
 
 /// Why a server could not start.
@@ -79,32 +73,33 @@ pub struct KvServer {
 
 // SOLUTION BEGIN
 /// What the RPC handlers and the applier share.
-struct Node {
-    rf: Raft,
-    maxraftstate: Option<usize>,
-    state: Mutex<Applied>,
+pub(crate) struct Node {
+    pub me: usize,
+    pub rf: Raft,
+    pub maxraftstate: Option<usize>,
+    pub state: Mutex<Applied>,
     /// Wakes waiting requests: something was applied, or the server died.
-    applied: Condvar,
+    pub applied: Condvar,
     killed: AtomicBool,
 }
 
 /// The state machine and the requests waiting on it.
-struct Applied {
-    machine: StateMachine,
+pub(crate) struct Applied {
+    pub machine: StateMachine,
     /// The last log index reflected in `machine`.
-    last_applied: u64,
+    pub last_applied: u64,
     /// Log indices that requests wait on, with what ended up there.
-    waiting: BTreeMap<u64, Waiting>,
+    pub waiting: BTreeMap<u64, Waiting>,
 }
 
 #[derive(Default)]
-struct Waiting {
+pub(crate) struct Waiting {
     requests: usize,
-    outcome: Option<Outcome>,
+    pub outcome: Option<Outcome>,
 }
 
 /// What became of a log index someone waits on.
-enum Outcome {
+pub(crate) enum Outcome {
     /// A command was applied there, in the entry's term, with this result.
     Applied {
         term: u64,
@@ -117,15 +112,15 @@ enum Outcome {
     Unknown,
 }
 
-/// The snapshot's contents: the state machine and the index it reflects.
-type Snapshot = (u64, StateMachine);
+/// The snapshot's contents: the index it reflects and the state machine.
+pub(crate) type Snapshot = (u64, StateMachine);
 // SOLUTION END
 
 impl KvServer {
     /// Starts server `me` of `servers` (`servers[me]` is its own end) with
     /// its Raft peer. It restores the state machine from the persisted
-    /// snapshot, and with `maxraftstate` snapshots before the persisted
-    /// Raft state grows past that many bytes; `None` never snapshots.
+    /// snapshot, and with `maxraftstate` snapshots whenever the persisted
+    /// Raft state nears that many bytes; `None` never snapshots.
     pub fn start(
         servers: Vec<ClientEnd>,
         me: usize,
@@ -143,6 +138,7 @@ impl KvServer {
         let (apply_tx, apply_rx) = labrt::chan::unbounded();
         let rf = raft::make(servers, me, persister, apply_tx).map_err(StartError::Raft)?;
         let node = Arc::new(Node {
+            me,
             rf,
             maxraftstate,
             state: Mutex::new(Applied {
@@ -218,7 +214,7 @@ impl KvServer {
 
 // SOLUTION BEGIN
 impl Node {
-    fn killed(&self) -> bool {
+    pub fn killed(&self) -> bool {
         self.killed.load(Ordering::Relaxed)
     }
 
@@ -258,76 +254,6 @@ impl Node {
             st.waiting.remove(&index);
         }
         answer
-    }
-
-    /// The applier thread: applies what Raft commits, in order, until the
-    /// server is killed.
-    fn run_applier(&self, apply_rx: Receiver<ApplyMsg>) {
-        for msg in apply_rx.iter() {
-            let mut st = self.state.lock();
-            if self.killed() {
-                return;
-            }
-            match msg {
-                ApplyMsg::Command {
-                    index,
-                    term,
-                    command,
-                } => self.apply_command(&mut st, index, term, &command),
-                ApplyMsg::Snapshot {
-                    index, snapshot, ..
-                } => self.install_snapshot(&mut st, index, &snapshot),
-            }
-            self.applied.notify_all();
-        }
-    }
-
-    fn apply_command(&self, st: &mut Applied, index: u64, term: u64, command: &[u8]) {
-        if index <= st.last_applied {
-            return;
-        }
-        st.last_applied = index;
-        // Only this service writes the log, so an entry that does not
-        // decode was damaged on disk; it is skipped, and whoever waits on
-        // it is told to retry.
-        let outcome = match labcodec::decode::<Command>(command) {
-            Ok(command) => Outcome::Applied {
-                term,
-                client_id: command.client_id,
-                seq: command.seq,
-                output: st.machine.apply(&command),
-            },
-            Err(_) => Outcome::Unknown,
-        };
-        if let Some(waiting) = st.waiting.get_mut(&index) {
-            waiting.outcome = Some(outcome);
-        }
-        self.snapshot_if_large(st);
-    }
-
-    /// Replaces the state with a snapshot the leader sent, if it is newer.
-    fn install_snapshot(&self, st: &mut Applied, index: u64, snapshot: &[u8]) {
-        if index <= st.last_applied {
-            return;
-        }
-        // Raft hands over only what a service like this one gave it; a
-        // snapshot that does not decode is ignored rather than applied.
-        let Ok((last_applied, machine)) = labcodec::decode::<Snapshot>(snapshot) else {
-            return;
-        };
-        st.machine = machine;
-        st.last_applied = last_applied;
-        for (_, waiting) in st.waiting.range_mut(..=last_applied) {
-            waiting.outcome.get_or_insert(Outcome::Unknown);
-        }
-    }
-
-    fn snapshot_if_large(&self, st: &Applied) {
-        let Some(max) = self.maxraftstate else { return };
-        if self.rf.persist_bytes() * 100 >= max * SNAPSHOT_AT_PERCENT {
-            let snapshot = labcodec::encode(&(st.last_applied, &st.machine));
-            self.rf.snapshot(st.last_applied, snapshot);
-        }
     }
 }
 

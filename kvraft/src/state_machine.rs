@@ -2,6 +2,7 @@
 //! write happen once. Pure code, fed committed operations in log order, so
 //! it is tested without Raft.
 
+// SOLUTION BEGIN
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -154,3 +155,4 @@ mod tests {
         assert_eq!(labcodec::decode::<StateMachine>(&bytes).unwrap(), sm);
     }
 }
+// SOLUTION END

@@ -118,7 +118,7 @@ impl Network {
 
     /// Reliable (the default): no delays, no losses. Unreliable: requests
     /// wait up to 26 ms, and a tenth of requests and of replies are lost.
-    /// In sim, every delivered message also spends 0.1-1 ms on the wire
+    /// In sim, every delivered message also spends 1-5 ms on the wire
     /// (see [`crate::fate::transit`]).
     pub fn set_reliable(&self, reliable: bool) {
         self.0.state.lock().faults.reliable = reliable;

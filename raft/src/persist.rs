@@ -10,8 +10,9 @@ use crate::log::Log;
 use crate::persister::Persister;
 use crate::state::State;
 
-/// The persisted fields: `L` is `&Log` when saving and `Log` when loading,
-/// so saving does not copy the log.
+/// The persisted fields, as loaded. Saving writes the same bytes without
+/// this struct (see `State::encode_persistent`); the test
+/// `the_incremental_encoding_is_the_plain_one` keeps the two in step.
 #[derive(Serialize, Deserialize)]
 struct Persistent<L> {
     current_term: u64,
@@ -33,7 +34,16 @@ impl State {
             self.log.len() as u64,
         ));
         let entries = self.log.encoded_entries();
-        let mut bytes = Vec::with_capacity(header.len() + entries.len());
+        let size = header.len() + entries.len();
+        // labcodec refuses to encode more; a larger state could be saved
+        // but never restored.
+        assert!(
+            size <= labcodec::MAX_MESSAGE,
+            "raft {}: the persistent state has grown to {size} bytes, past labcodec's limit of {}",
+            self.me,
+            labcodec::MAX_MESSAGE
+        );
+        let mut bytes = Vec::with_capacity(size);
         bytes.extend_from_slice(&header);
         bytes.extend_from_slice(entries);
         bytes

@@ -3,7 +3,7 @@
 //! linearizability check with their call and return times.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use kvraft::Clerk;
 use labrt::sync::Mutex;
@@ -20,6 +20,8 @@ pub type KvOperation = Operation<KvInput, KvOutput>;
 #[derive(Clone)]
 pub struct History {
     origin: Instant,
+    /// The last timestamp handed out.
+    last: Arc<AtomicU64>,
     ops: Arc<Mutex<Vec<KvOperation>>>,
 }
 
@@ -28,13 +30,25 @@ impl History {
     pub fn new() -> History {
         History {
             origin: Instant::now(),
+            last: Arc::new(AtomicU64::new(0)),
             ops: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
-    /// Nanoseconds since the history began.
+    /// Nanoseconds since the history began, strictly increasing. In sim
+    /// the clock stands still while threads compute, so an operation's
+    /// return and the next call would share a timestamp and, intervals
+    /// being closed, count as concurrent; stamps taken in order stay in
+    /// order instead, as on a real clock.
     fn now(&self) -> u64 {
-        Instant::now().duration_since(self.origin).as_nanos() as u64
+        let elapsed = Instant::now().duration_since(self.origin).as_nanos() as u64;
+        let previous = self
+            .last
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+                Some(elapsed.max(last + 1))
+            })
+            .expect("the update always succeeds");
+        elapsed.max(previous + 1)
     }
 
     /// Everything recorded so far.

@@ -29,7 +29,7 @@ pub use clerk::{History, KvOperation, TestClerk};
 pub use generic::{GenericTest, speed_test};
 
 /// How a test's cluster is built.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct KvSetup {
     /// Number of servers.
     pub servers: usize,
