@@ -2,14 +2,11 @@
 //! tester manages them.
 
 use kvraft::{Clerk, KvServer};
-use labrpc::{ClientEnd, Server, SetupError};
+use labrpc::{ClientEnd, Server};
 use labrt::rand::RngExt;
 
 use super::{KvConfig, TestClerk};
-use crate::raft_harness::rand_string;
-
-/// Length of the random names of fresh ends.
-const END_NAME_LEN: usize = 20;
+use crate::raft_harness::fresh_end;
 
 impl KvConfig {
     /// Enables the links between server `i` and each server of `to`, both
@@ -77,16 +74,7 @@ impl KvConfig {
     /// Starts server `i` from a copy of its persisted state, with fresh,
     /// disabled ends to every server. Its links stay down until connected.
     pub fn start_server(&self, i: usize) {
-        let ends: Vec<(String, ClientEnd)> = (0..self.0.n)
-            .map(|j| {
-                let (name, end) = self.fresh_end();
-                self.0
-                    .net
-                    .connect(&name, j.to_string())
-                    .expect("a fresh end");
-                (name, end)
-            })
-            .collect();
+        let ends = self.ends_to_servers();
         let persister = {
             let mut state = self.0.state.lock();
             let slot = &mut state.servers[i];
@@ -109,16 +97,7 @@ impl KvConfig {
     /// A clerk with an end to every server, in random order; only the ends
     /// to servers in `to` are enabled.
     pub fn make_client(&self, to: &[usize]) -> TestClerk {
-        let ends: Vec<(String, ClientEnd)> = (0..self.0.n)
-            .map(|j| {
-                let (name, end) = self.fresh_end();
-                self.0
-                    .net
-                    .connect(&name, j.to_string())
-                    .expect("a fresh end");
-                (name, end)
-            })
-            .collect();
+        let ends = self.ends_to_servers();
         let id = {
             let mut state = self.0.state.lock();
             let id = state.next_clerk;
@@ -166,15 +145,17 @@ impl KvConfig {
         self.0.state.lock().clerks.remove(&ck.id());
     }
 
-    /// A new end with a random name no end has had.
-    fn fresh_end(&self) -> (String, ClientEnd) {
-        loop {
-            let name = rand_string(END_NAME_LEN);
-            match self.0.net.make_end(name.as_str()) {
-                Ok(end) => return (name, end),
-                Err(SetupError::DuplicateEnd { .. }) => continue,
-                Err(other) => panic!("making an end: {other}"),
-            }
-        }
+    /// A fresh end to every server, in server order, each disabled.
+    fn ends_to_servers(&self) -> Vec<(String, ClientEnd)> {
+        (0..self.0.n)
+            .map(|j| {
+                let (name, end) = fresh_end(&self.0.net);
+                self.0
+                    .net
+                    .connect(&name, j.to_string())
+                    .expect("a fresh end");
+                (name, end)
+            })
+            .collect()
     }
 }

@@ -1,6 +1,6 @@
 //! Connectivity, crashes and restarts, as the course's tester does them.
 
-use labrpc::{Server, SetupError};
+use labrpc::{ClientEnd, Network, Server, SetupError};
 use labrt::chan;
 use raft::Persister;
 
@@ -71,7 +71,7 @@ impl RaftConfig {
         self.crash1(i);
         let ends = (0..self.0.n)
             .map(|j| {
-                let (name, end) = self.fresh_end();
+                let (name, end) = fresh_end(&self.0.net);
                 self.0
                     .net
                     .connect(&name, j.to_string())
@@ -107,16 +107,16 @@ impl RaftConfig {
             .expect("the Raft service has distinct method names");
         self.0.net.add_server(i.to_string(), server);
     }
+}
 
-    /// A new end with a random name no end has had.
-    fn fresh_end(&self) -> (String, labrpc::ClientEnd) {
-        loop {
-            let name = rand_string(END_NAME_LEN);
-            match self.0.net.make_end(name.as_str()) {
-                Ok(end) => return (name, end),
-                Err(SetupError::DuplicateEnd { .. }) => continue,
-                Err(other) => panic!("making an end: {other}"),
-            }
+/// A new end on `net` with a random name no end has had.
+pub(crate) fn fresh_end(net: &Network) -> (String, ClientEnd) {
+    loop {
+        let name = rand_string(END_NAME_LEN);
+        match net.make_end(name.as_str()) {
+            Ok(end) => return (name, end),
+            Err(SetupError::DuplicateEnd { .. }) => continue,
+            Err(other) => panic!("making an end: {other}"),
         }
     }
 }

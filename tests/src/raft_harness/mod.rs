@@ -21,6 +21,7 @@ use raft::{Persister, Raft};
 
 pub use applier::SNAPSHOT_INTERVAL;
 pub use checks::{ELECTION_TIMEOUT, as_int, rand_cmd, rand_string};
+pub(crate) use cluster::fresh_end;
 pub use report::TIME_LIMIT;
 
 /// How a test's cluster is built. Named fields stand in for the course's
