@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use labrt::time::Instant;
 
 use super::KvConfig;
-use crate::raft_harness::TIME_LIMIT;
+use crate::raft_harness::check_time_limit;
 use crate::runner::quiet;
 
 /// What `begin` noted, to report what the test used.
@@ -33,7 +33,7 @@ impl KvConfig {
     /// servers, RPCs and clerk operations since `begin`. The cluster keeps
     /// running: a test may have several sections.
     pub fn end(&self) {
-        self.check_timeout();
+        check_time_limit(self.0.created);
         let (at, rpcs) = {
             let state = self.0.state.lock();
             let begin = state.begin.as_ref().expect("end() without begin()");
@@ -49,19 +49,10 @@ impl KvConfig {
         }
     }
 
-    fn check_timeout(&self) {
-        let took = self.0.created.elapsed();
-        assert!(
-            took <= TIME_LIMIT,
-            "test took longer than {} seconds ({took:.1?})",
-            TIME_LIMIT.as_secs()
-        );
-    }
-
     /// Checks the time limit, then stops everything: servers are killed and
     /// the network refuses calls.
     pub fn cleanup(&self) {
-        self.check_timeout();
+        check_time_limit(self.0.created);
         let servers: Vec<_> = {
             let mut state = self.0.state.lock();
             state

@@ -23,6 +23,7 @@ pub use applier::SNAPSHOT_INTERVAL;
 pub use checks::{ELECTION_TIMEOUT, as_int, rand_cmd, rand_string};
 pub(crate) use cluster::fresh_end;
 pub use report::TIME_LIMIT;
+pub(crate) use report::check_time_limit;
 
 /// How a test's cluster is built. Named fields stand in for the course's
 /// positional flags.

@@ -39,7 +39,7 @@ impl RaftConfig {
     /// RPCs, bytes and commands agreed since `begin`, and cleans up: every
     /// peer is killed and the network closed.
     pub fn end(&self) {
-        self.check_timeout();
+        check_time_limit(self.0.created);
         let (begin_at, rpcs, bytes, commands) = {
             let state = self.0.state.lock();
             let begin = state.begin.as_ref().expect("end() without begin()");
@@ -60,15 +60,6 @@ impl RaftConfig {
         self.cleanup();
     }
 
-    fn check_timeout(&self) {
-        let took = self.0.created.elapsed();
-        assert!(
-            took <= TIME_LIMIT,
-            "test took longer than {} seconds ({took:.1?})",
-            TIME_LIMIT.as_secs()
-        );
-    }
-
     /// Stops everything: stray `one` loops give up, peers are killed, the
     /// network refuses calls. `end` does this after a test passes.
     pub fn cleanup(&self) {
@@ -86,4 +77,15 @@ impl RaftConfig {
         }
         self.0.net.cleanup();
     }
+}
+
+/// Fails the test if more than [`TIME_LIMIT`] has passed since `created`,
+/// when its harness was built.
+pub(crate) fn check_time_limit(created: Instant) {
+    let took = created.elapsed();
+    assert!(
+        took <= TIME_LIMIT,
+        "test took longer than {} seconds ({took:.1?})",
+        TIME_LIMIT.as_secs()
+    );
 }
