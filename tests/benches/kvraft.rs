@@ -7,10 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use kvraft::{Clerk, KvServer};
-use labrpc::{ClientEnd, Network, Server};
 use labrt::Config;
-use raft::Persister;
+use tests::bench_table::{header, median_p99, ms, row};
+use tests::kv_harness::{KvConfig, KvSetup, TestClerk};
 
 /// Servers in the cluster.
 const SERVERS: usize = 3;
@@ -23,64 +22,20 @@ const SEQUENTIAL_GOAL: f64 = 5_000.0;
 const CLERKS: usize = 10;
 const PER_CLERK: usize = 500;
 
-fn row(what: &str, value: String) {
-    println!("| {what:<64} | {value:>16} |");
+/// A clerk on every server that has already found the leader, so no
+/// election or leader search is timed.
+fn warm_clerk(cfg: &KvConfig) -> TestClerk {
+    let mut ck = cfg.make_client(&cfg.all());
+    ck.direct().get("warm-up");
+    ck
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
-/// Three kvraft servers on a fresh network, every link up.
-struct Cluster {
-    net: Network,
-    servers: Vec<KvServer>,
-}
-
-impl Cluster {
-    fn start() -> Cluster {
-        let mut cluster = Cluster {
-            net: Network::new(),
-            servers: Vec::new(),
-        };
-        for me in 0..SERVERS {
-            let ends = cluster.ends(&me.to_string());
-            let kv = KvServer::start(ends, me, Persister::new(), None).expect("start a server");
-            let services = Server::builder()
-                .service(kv.service())
-                .service(kv.raft().service());
-            let server = services.build().expect("build a server");
-            cluster.net.add_server(me.to_string(), server);
-            cluster.servers.push(kv);
-        }
-        cluster
-    }
-
-    /// Ends from `from` to every server.
-    fn ends(&self, from: &str) -> Vec<ClientEnd> {
-        (0..SERVERS)
-            .map(|to| {
-                let name = format!("{from}->{to}");
-                let end = self.net.make_end(&name).expect("make an end");
-                self.net.connect(&name, to.to_string()).expect("connect");
-                self.net.enable(&name, true).expect("enable");
-                end
-            })
-            .collect()
-    }
-
-    /// A clerk that has already found the leader, so no election or leader
-    /// search is timed.
-    fn clerk(&self, name: &str) -> Clerk {
-        let mut ck = Clerk::new(self.ends(name));
-        ck.get("warm-up");
-        ck
-    }
-
-    fn shutdown(self) {
-        self.servers.iter().for_each(KvServer::kill);
-        self.net.cleanup();
-    }
+fn three_servers() -> KvConfig {
+    KvConfig::new(KvSetup {
+        servers: SERVERS,
+        unreliable: false,
+        maxraftstate: None,
+    })
 }
 
 /// Latency of each of one clerk's `SEQUENTIAL` appends and `SEQUENTIAL`
@@ -88,8 +43,9 @@ impl Cluster {
 fn sequential() -> (Vec<Duration>, f64) {
     let (mut latencies, mut rate) = (Vec::new(), 0.0);
     Config::real(1).run(|| {
-        let cluster = Cluster::start();
-        let mut ck = cluster.clerk("client");
+        let cfg = three_servers();
+        let mut ck = warm_clerk(&cfg);
+        let ck = ck.direct();
         let start = Instant::now();
         for _ in 0..SEQUENTIAL {
             let op = Instant::now();
@@ -102,7 +58,7 @@ fn sequential() -> (Vec<Duration>, f64) {
             latencies.push(op.elapsed());
         }
         rate = latencies.len() as f64 / start.elapsed().as_secs_f64();
-        cluster.shutdown();
+        cfg.cleanup();
     });
     (latencies, rate)
 }
@@ -112,17 +68,15 @@ fn sequential() -> (Vec<Duration>, f64) {
 fn concurrent() -> f64 {
     let mut rate = 0.0;
     Config::real(2).run(|| {
-        let cluster = Cluster::start();
-        let clerks: Vec<Clerk> = (0..CLERKS)
-            .map(|c| cluster.clerk(&format!("client{c}")))
-            .collect();
+        let cfg = three_servers();
+        let clerks: Vec<TestClerk> = (0..CLERKS).map(|_| warm_clerk(&cfg)).collect();
         let start = Instant::now();
         let threads: Vec<_> = clerks
             .into_iter()
             .enumerate()
             .map(|(c, mut ck)| {
                 labrt::thread::spawn(format!("clerk {c}"), move || {
-                    let key = format!("k{c}");
+                    let (key, ck) = (format!("k{c}"), ck.direct());
                     for i in 0..PER_CLERK / 2 {
                         ck.append(&key, "x");
                         assert_eq!(ck.get(&key).len(), i + 1, "an append was lost");
@@ -132,21 +86,15 @@ fn concurrent() -> f64 {
             .collect();
         threads.into_iter().for_each(|t| t.join().unwrap());
         rate = (CLERKS * PER_CLERK) as f64 / start.elapsed().as_secs_f64();
-        cluster.shutdown();
+        cfg.cleanup();
     });
     rate
 }
 
-fn median_p99(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
-    (at(0.5), at(0.99))
-}
-
 fn main() {
-    println!("kvraft benchmarks (real mode, {SERVERS} servers, reliable network)");
-    println!("| {:<64} | {:>16} |", "measure", "value");
-    println!("|{:-<66}|{:->18}|", "", "");
+    header(&format!(
+        "kvraft benchmarks (real mode, {SERVERS} servers, reliable network)"
+    ));
     let (latencies, rate) = sequential();
     let (median, p99) = median_p99(latencies);
     row(

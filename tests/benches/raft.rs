@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use labrt::Config;
+use tests::bench_table::{header, median_p99, ms, row};
 use tests::{RaftConfig, Setup};
 
 /// Sequential commands timed for the latency figures.
@@ -17,14 +18,6 @@ const CONCURRENT: u64 = 2_000;
 const STARTERS: u64 = 16;
 /// How often the bench looks at what the peers applied.
 const POLL: labrt::time::Duration = labrt::time::Duration::from_micros(50);
-
-fn row(what: &str, value: String) {
-    println!("| {what:<64} | {value:>16} |");
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
 
 fn three_peers() -> RaftConfig {
     RaftConfig::new(Setup {
@@ -93,16 +86,8 @@ fn agreement_throughput() -> f64 {
     rate
 }
 
-fn median_p99(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
-    (at(0.5), at(0.99))
-}
-
 fn main() {
-    println!("raft benchmarks (real mode, 3 peers, reliable network)");
-    println!("| {:<64} | {:>16} |", "measure", "value");
-    println!("|{:-<66}|{:->18}|", "", "");
+    header("raft benchmarks (real mode, 3 peers, reliable network)");
     let (leader, all) = agreement_latency();
     let (leader_median, leader_p99) = median_p99(leader);
     let (all_median, all_p99) = median_p99(all);

@@ -35,6 +35,7 @@
 //! });
 //! ```
 
+pub mod bench_table;
 pub mod kv_harness;
 pub mod raft_harness;
 mod runner;
