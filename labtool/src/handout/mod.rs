@@ -1,0 +1,222 @@
+//! `lab handout OUT`: the student's repository, made from the reference.
+//!
+//! Every file of the repository is copied as it is, except the labs'
+//! student-owned files (see [`crate::manifest`]): their SOLUTION regions
+//! become their stubs, the reference's own unit tests are left out, and the
+//! README becomes the student's. The written tree is then read back and
+//! checked for any line of the reference.
+
+mod leaks;
+mod readme;
+pub mod verify;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::manifest::{LabFile, Manifest, ManifestError, Owner};
+use crate::regions::{self, MarkerError, Region, Stripped};
+
+pub use leaks::Leak;
+
+/// What a handout is made of: every file of the repository and what
+/// becomes of it.
+pub struct Plan {
+    /// The repository's root.
+    pub root: PathBuf,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Files copied as they are.
+    pub verbatim: Vec<PathBuf>,
+    /// Student-owned files, stripped of their regions.
+    pub stripped: BTreeMap<PathBuf, Stripped>,
+    /// Files the handout leaves out: the reference's alone.
+    pub omitted: Vec<PathBuf>,
+}
+
+/// Why a handout could not be made.
+#[derive(Debug)]
+pub enum HandoutError {
+    /// The manifest is missing or wrong.
+    Manifest(ManifestError),
+    /// A file could not be read or written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// The repository's files could not be listed with git.
+    Git {
+        /// What git said.
+        message: String,
+    },
+    /// A student-owned file's markers are malformed.
+    Markers {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        error: MarkerError,
+    },
+    /// The output directory exists and holds files.
+    OutputNotEmpty {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Lines of the reference are in the written handout.
+    Leaks(Vec<Leak>),
+}
+
+impl fmt::Display for HandoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandoutError::Manifest(e) => e.fmt(f),
+            HandoutError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            HandoutError::Git { message } => {
+                write!(f, "cannot list the repository's files with git: {message}")
+            }
+            HandoutError::Markers { path, error } => write!(f, "{}: {error}", path.display()),
+            HandoutError::OutputNotEmpty { path } => write!(
+                f,
+                "{} exists and is not empty; give a new or empty directory",
+                path.display()
+            ),
+            HandoutError::Leaks(leaks) => {
+                writeln!(
+                    f,
+                    "{} lines of the reference are in the handout:",
+                    leaks.len()
+                )?;
+                for leak in leaks {
+                    writeln!(f, "  {leak}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for HandoutError {}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HandoutError + '_ {
+    move |error| HandoutError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+impl Plan {
+    /// Reads the repository at `root` and decides what becomes of each
+    /// file.
+    pub fn new(root: &Path) -> Result<Plan, HandoutError> {
+        let manifest = Manifest::load(root).map_err(HandoutError::Manifest)?;
+        let lab_files: BTreeMap<PathBuf, LabFile> = manifest
+            .files(root)
+            .map_err(io(root))?
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        let mut plan = Plan {
+            root: root.to_path_buf(),
+            manifest,
+            verbatim: Vec::new(),
+            stripped: BTreeMap::new(),
+            omitted: Vec::new(),
+        };
+        for path in repository_files(root)? {
+            match lab_files.get(&path).map(|f| f.owner) {
+                Some(Owner::SolutionOnly) => plan.omitted.push(path),
+                Some(Owner::Student) => {
+                    let source = read(root, &path)?;
+                    let stripped =
+                        regions::strip(&source).map_err(|error| HandoutError::Markers {
+                            path: path.clone(),
+                            error,
+                        })?;
+                    plan.stripped.insert(path, stripped);
+                }
+                Some(Owner::Framework) | None => plan.verbatim.push(path),
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Every region of the student-owned files, with its file.
+    pub fn regions(&self) -> impl Iterator<Item = (&Path, &Region)> {
+        self.stripped
+            .iter()
+            .flat_map(|(path, s)| s.regions.iter().map(move |r| (path.as_path(), r)))
+    }
+
+    /// Writes the handout into `out`, a new or empty directory, and checks
+    /// that no line of the reference is in it.
+    pub fn write(&self, out: &Path) -> Result<(), HandoutError> {
+        if out.exists() && out.read_dir().map_err(io(out))?.next().is_some() {
+            return Err(HandoutError::OutputNotEmpty {
+                path: out.to_path_buf(),
+            });
+        }
+        for path in &self.verbatim {
+            if path == Path::new(readme::FILE) {
+                continue;
+            }
+            let target = out.join(path);
+            create_parent(&target)?;
+            std::fs::copy(self.root.join(path), &target).map_err(io(&target))?;
+        }
+        for (path, stripped) in &self.stripped {
+            let target = out.join(path);
+            create_parent(&target)?;
+            std::fs::write(&target, &stripped.text).map_err(io(&target))?;
+        }
+        let readme = out.join(readme::FILE);
+        std::fs::write(&readme, readme::render(&self.manifest, self)).map_err(io(&readme))?;
+        let leaks = leaks::find(self, out)?;
+        if !leaks.is_empty() {
+            return Err(HandoutError::Leaks(leaks));
+        }
+        Ok(())
+    }
+}
+
+/// The repository's files, tracked or new but not ignored, that exist.
+fn repository_files(root: &Path) -> Result<Vec<PathBuf>, HandoutError> {
+    let output = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
+        .current_dir(root)
+        .output()
+        .map_err(|e| HandoutError::Git {
+            message: e.to_string(),
+        })?;
+    if !output.status.success() {
+        return Err(HandoutError::Git {
+            message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    let mut files: Vec<PathBuf> = output
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+        .filter(|path| root.join(path).is_file())
+        .collect();
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn read(root: &Path, path: &Path) -> Result<String, HandoutError> {
+    std::fs::read_to_string(root.join(path)).map_err(io(path))
+}
+
+fn create_parent(path: &Path) -> Result<(), HandoutError> {
+    let parent = path.parent().expect("a file has a parent directory");
+    std::fs::create_dir_all(parent).map_err(io(parent))
+}

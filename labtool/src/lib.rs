@@ -1,0 +1,16 @@
+//! labtool: the `lab` command, the labs' tools for students, instructors
+//! and maintainers. It drives the labs as processes (cargo, the test
+//! binaries), so a broken submission cannot take the tool down with it.
+//!
+//! ```text
+//! lab handout OUT              the student's repository, made from the reference
+//! lab handout OUT --verify     ... then build it and check every 2A and 3A test fails, naming its stubs
+//! ```
+//!
+//! What a student owns is listed once, in `student.toml` ([`manifest`]);
+//! the reference marks its solution in those files with SOLUTION regions
+//! ([`regions`]).
+
+pub mod handout;
+pub mod manifest;
+pub mod regions;
