@@ -107,4 +107,8 @@ impl Node {
         }
     }
 }
+// SOLUTION STUB
+// // Your code here (3A, 3B): a thread that applies what Raft commits to
+// // the store in log order, wakes the requests waiting on it, and takes a
+// // snapshot when the Raft state nears maxraftstate.
 // SOLUTION END

@@ -27,6 +27,8 @@ pub struct Clerk {
     seq: u64,
     /// The server to try first: the one that answered last.
     leader: usize,
+    // SOLUTION STUB
+    // // Your code here (3A): what the clerk remembers between requests.
     // SOLUTION END
 }
 
@@ -44,6 +46,9 @@ impl Clerk {
             seq: 0,
             leader: 0,
         }
+        // SOLUTION STUB
+        // // Your code here (3A).
+        // Clerk { servers }
         // SOLUTION END
     }
 
@@ -62,6 +67,12 @@ impl Clerk {
             seq: self.seq,
         };
         self.call::<_, String>("KVServer.Get", &args)
+        // SOLUTION STUB
+        // // Your code here (3A): send KVServer.Get to the servers until one
+        // // answers, and return the value.
+        // labrt::unimplemented("Clerk::get");
+        // let _ = (&self.servers, key);
+        // String::new()
         // SOLUTION END
     }
 
@@ -73,6 +84,10 @@ impl Clerk {
     pub fn put(&mut self, key: &str, value: &str) {
         // SOLUTION BEGIN
         self.put_append(WriteKind::Put, key, value);
+        // SOLUTION STUB
+        // // Your code here (3A): send KVServer.PutAppend until a server answers.
+        // labrt::unimplemented("Clerk::put");
+        // let _ = (key, value);
         // SOLUTION END
     }
 
@@ -84,6 +99,10 @@ impl Clerk {
     pub fn append(&mut self, key: &str, value: &str) {
         // SOLUTION BEGIN
         self.put_append(WriteKind::Append, key, value);
+        // SOLUTION STUB
+        // // Your code here (3A): send KVServer.PutAppend until a server answers.
+        // labrt::unimplemented("Clerk::append");
+        // let _ = (key, value);
         // SOLUTION END
     }
 

@@ -10,10 +10,15 @@ use serde::{Deserialize, Serialize};
 pub struct GetArgs {
     /// The key to read.
     pub key: String,
+    // SOLUTION BEGIN
     /// The clerk's identity.
     pub client_id: u64,
     /// The clerk's request number.
     pub seq: u64,
+    // SOLUTION STUB
+    // // Your code here (3A): what lets a server recognise a request it has
+    // // already carried out.
+    // SOLUTION END
 }
 
 /// Reply of `KVServer.Get`: the value ("" for a missing key).
@@ -37,10 +42,15 @@ pub struct PutAppendArgs {
     pub key: String,
     /// The value to put or append.
     pub value: String,
+    // SOLUTION BEGIN
     /// The clerk's identity.
     pub client_id: u64,
     /// The clerk's request number.
     pub seq: u64,
+    // SOLUTION STUB
+    // // Your code here (3A): what lets a server recognise a request it has
+    // // already carried out.
+    // SOLUTION END
 }
 
 /// Reply of `KVServer.PutAppend`.

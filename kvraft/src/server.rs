@@ -68,6 +68,10 @@ impl std::error::Error for StartError {
 pub struct KvServer {
     // SOLUTION BEGIN
     node: Arc<Node>,
+    // SOLUTION STUB
+    // // Your code here (3A): what the server's RPC handlers share: at least its
+    // // Raft peer, which `raft()` returns.
+    // rf: Raft,
     // SOLUTION END
 }
 
@@ -154,6 +158,16 @@ impl KvServer {
             applier.run_applier(apply_rx)
         });
         Ok(KvServer { node })
+        // SOLUTION STUB
+        // // Your code here (3A, 3B): restore the store from the persisted snapshot,
+        // // start this server's Raft peer, and apply what it commits.
+        // labrt::unimplemented("KvServer::start");
+        // let _ = maxraftstate;
+        // let (apply_tx, _apply_rx) = labrt::chan::unbounded();
+        // let rf = raft::make(servers, me, persister, apply_tx);
+        // Ok(KvServer {
+        //     rf: rf.map_err(StartError::Raft)?,
+        // })
         // SOLUTION END
     }
 
@@ -161,6 +175,8 @@ impl KvServer {
     pub fn raft(&self) -> &Raft {
         // SOLUTION BEGIN
         &self.node.rf
+        // SOLUTION STUB
+        // &self.rf
         // SOLUTION END
     }
 
@@ -172,6 +188,9 @@ impl KvServer {
         self.node.killed.store(true, Ordering::Relaxed);
         self.node.rf.kill();
         self.node.applied.notify_all();
+        // SOLUTION STUB
+        // // Your code here, if you like: stop the server's threads too.
+        // self.rf.kill();
         // SOLUTION END
     }
 
@@ -191,6 +210,12 @@ impl KvServer {
             seq: args.seq,
             op: Op::Get { key: args.key },
         })
+        // SOLUTION STUB
+        // // Your code here (3A): put the read in the Raft log, wait until it is
+        // // applied, and reply with the value (a wrong leader replies an error).
+        // labrt::unimplemented("KvServer::get");
+        // let _ = args;
+        // Err(crate::rpc::KvError::WrongLeader)
         // SOLUTION END
     }
 
@@ -208,6 +233,12 @@ impl KvServer {
                 op,
             })
             .map(drop)
+        // SOLUTION STUB
+        // // Your code here (3A): put the write in the Raft log, and reply once it
+        // // is applied, exactly once however often the clerk retries it.
+        // labrt::unimplemented("KvServer::put_append");
+        // let _ = args;
+        // Err(crate::rpc::KvError::WrongLeader)
         // SOLUTION END
     }
 }

@@ -155,4 +155,7 @@ mod tests {
         assert_eq!(labcodec::decode::<StateMachine>(&bytes).unwrap(), sm);
     }
 }
+// SOLUTION STUB
+// // Your code here (3A): the key/value store, and what makes every
+// // request take effect once however often a clerk retries it.
 // SOLUTION END

@@ -88,4 +88,8 @@ mod tests {
         });
     }
 }
+// SOLUTION STUB
+// // Your code here (2B, 2D): a thread that sends every committed entry on
+// // the apply channel in index order, and snapshots installed from the
+// // leader (figure 2, "Rules for Servers": lastApplied).
 // SOLUTION END

@@ -135,4 +135,7 @@ impl Node {
         }
     }
 }
+// SOLUTION STUB
+// // Your code here (2A, 2B): the election timeout, RequestVote sent and
+// // handled, and the count of votes (figure 2; section 5.2 and 5.4.1).
 // SOLUTION END

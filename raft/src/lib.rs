@@ -35,9 +35,11 @@
 //!     net.add_server("0", server);
 //!
 //!     // It elects itself once its election timeout has passed.
-//!     while !rf.get_state().1 {
+//!     let elected = (0..100).any(|_| {
 //!         sleep(Duration::from_millis(50));
-//!     }
+//!         rf.get_state().1
+//!     });
+//!     assert!(elected, "no leader after 5 s");
 //!     let (index, term) = rf.start(b"x = 1".to_vec()).expect("the leader accepts");
 //!     let applied = apply_rx.recv().unwrap();
 //!     assert_eq!(applied, ApplyMsg::Command { index, term, command: b"x = 1".to_vec() });
@@ -142,6 +144,9 @@ impl std::error::Error for RaftError {
 pub struct Raft {
     // SOLUTION BEGIN
     node: Arc<Node>,
+    // SOLUTION STUB
+    // // Your code here (2A, 2B, 2C, 2D): the peer's state (figure 2, "State"),
+    // // shared with the threads it starts and its RPC handlers.
     // SOLUTION END
 }
 
@@ -234,6 +239,13 @@ pub fn make(
         labrt::thread::spawn(name, move || replicator.run_replicator(peer));
     }
     Ok(Raft { node })
+    // SOLUTION STUB
+    // // Your code here (2A, 2B, 2C): restore the persisted state (figure 2,
+    // // "Persistent state"), then start the threads that hold elections,
+    // // replicate the log and send committed entries on apply_tx.
+    // labrt::unimplemented("raft::make");
+    // let _ = (peers, persister, apply_tx);
+    // Ok(Raft {})
     // SOLUTION END
 }
 
@@ -244,6 +256,12 @@ impl Raft {
     pub fn start(&self, command: Vec<u8>) -> Option<(u64, u64)> {
         // SOLUTION BEGIN
         self.node.update(|st| st.start(command)).flatten()
+        // SOLUTION STUB
+        // // Your code here (2B): if this peer leads, append the command to its
+        // // log and replicate it (figure 2, "Rules for Servers", Leaders).
+        // labrt::unimplemented("Raft::start");
+        // let _ = command;
+        // None
         // SOLUTION END
     }
 
@@ -252,6 +270,11 @@ impl Raft {
         // SOLUTION BEGIN
         let st = self.node.state.lock();
         (st.current_term, st.is_leader())
+        // SOLUTION STUB
+        // // Your code here (2A): currentTerm, and whether this peer is the leader
+        // // (figure 2, "State").
+        // labrt::unimplemented("Raft::get_state");
+        // (0, false)
         // SOLUTION END
     }
 
@@ -261,6 +284,11 @@ impl Raft {
     pub fn snapshot(&self, index: u64, snapshot: Vec<u8>) {
         // SOLUTION BEGIN
         self.node.update(|st| st.snapshot(index, snapshot));
+        // SOLUTION STUB
+        // // Your code here (2D): keep the snapshot and trim the log through index
+        // // (section 7, figure 13).
+        // labrt::unimplemented("Raft::snapshot");
+        // let _ = (index, snapshot);
         // SOLUTION END
     }
 
@@ -268,6 +296,10 @@ impl Raft {
     pub fn persist_bytes(&self) -> usize {
         // SOLUTION BEGIN
         self.node.persister.raft_state_size()
+        // SOLUTION STUB
+        // // Your code here (2C): the size of the Raft state your Persister holds.
+        // labrt::unimplemented("Raft::persist_bytes");
+        // 0
         // SOLUTION END
     }
 
@@ -282,6 +314,9 @@ impl Raft {
         self.node.ticker.notify_all();
         self.node.replicate.notify_all();
         self.node.apply.notify_all();
+        // SOLUTION STUB
+        // // Your code here, if you like: stop this peer's threads, so a killed
+        // // peer stops sending, applying and starting elections.
         // SOLUTION END
     }
 
@@ -299,6 +334,12 @@ impl Raft {
         // SOLUTION BEGIN
         let reply = self.node.update(|st| st.handle_request_vote(&args));
         reply.unwrap_or_default()
+        // SOLUTION STUB
+        // // Your code here (2A, 2B): grant or refuse the vote (figure 2,
+        // // "RequestVote RPC", Receiver implementation).
+        // labrt::unimplemented("Raft::request_vote");
+        // let _ = args;
+        // RequestVoteReply::default()
         // SOLUTION END
     }
 
@@ -306,6 +347,12 @@ impl Raft {
         // SOLUTION BEGIN
         let reply = self.node.update(|st| st.handle_append_entries(args));
         reply.unwrap_or_default()
+        // SOLUTION STUB
+        // // Your code here (2A, 2B): a heartbeat, or entries to check and append
+        // // (figure 2, "AppendEntries RPC", Receiver implementation).
+        // labrt::unimplemented("Raft::append_entries");
+        // let _ = args;
+        // AppendEntriesReply::default()
         // SOLUTION END
     }
 
@@ -313,6 +360,12 @@ impl Raft {
         // SOLUTION BEGIN
         let reply = self.node.update(|st| st.handle_install_snapshot(args));
         reply.unwrap_or_default()
+        // SOLUTION STUB
+        // // Your code here (2D): install the leader's snapshot (figure 13,
+        // // "InstallSnapshot RPC", Receiver implementation).
+        // labrt::unimplemented("Raft::install_snapshot");
+        // let _ = args;
+        // InstallSnapshotReply::default()
         // SOLUTION END
     }
 }

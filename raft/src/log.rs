@@ -338,4 +338,7 @@ mod tests {
         assert!(overflow.validate().is_err());
     }
 }
+// SOLUTION STUB
+// // Your code here (2B, 2D): the log entries (figure 2, "log[]"),
+// // indexed as in the paper even once a snapshot replaces a prefix.
 // SOLUTION END

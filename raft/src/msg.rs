@@ -20,6 +20,9 @@ pub(crate) struct RequestVoteArgs {
     pub candidate_id: usize,
     pub last_log_index: u64,
     pub last_log_term: u64,
+    // SOLUTION STUB
+    // // Your code here (2A, 2B): the candidate's term and id, and its last
+    // // log entry (figure 2, "RequestVote RPC", Arguments).
     // SOLUTION END
 }
 
@@ -29,6 +32,9 @@ pub(crate) struct RequestVoteReply {
     // SOLUTION BEGIN
     pub term: u64,
     pub vote_granted: bool,
+    // SOLUTION STUB
+    // // Your code here (2A): the fields (figure 2, "RequestVote RPC",
+    // // Results).
     // SOLUTION END
 }
 
@@ -43,6 +49,9 @@ pub(crate) struct AppendEntriesArgs {
     pub prev_log_term: u64,
     pub entries: Vec<Entry>,
     pub leader_commit: u64,
+    // SOLUTION STUB
+    // // Your code here (2A, 2B): the fields (figure 2, "AppendEntries RPC",
+    // // Arguments).
     // SOLUTION END
 }
 
@@ -61,6 +70,9 @@ pub(crate) struct AppendEntriesReply {
     pub conflict_index: u64,
     /// The follower's log length, its last index + 1 (XLen).
     pub log_len: u64,
+    // SOLUTION STUB
+    // // Your code here (2A, 2B): the fields (figure 2, "AppendEntries RPC",
+    // // Results), and the hint that lets a leader back up a term at a time.
     // SOLUTION END
 }
 
@@ -75,6 +87,9 @@ pub(crate) struct InstallSnapshotArgs {
     pub last_included_term: u64,
     #[serde(with = "labcodec::serde_bytes")]
     pub data: Vec<u8>,
+    // SOLUTION STUB
+    // // Your code here (2D): the fields (figure 13, "InstallSnapshot RPC",
+    // // Arguments; one chunk is enough).
     // SOLUTION END
 }
 
@@ -83,5 +98,8 @@ pub(crate) struct InstallSnapshotArgs {
 pub(crate) struct InstallSnapshotReply {
     // SOLUTION BEGIN
     pub term: u64,
+    // SOLUTION STUB
+    // // Your code here (2D): the fields (figure 13, "InstallSnapshot RPC",
+    // // Results).
     // SOLUTION END
 }

@@ -222,4 +222,8 @@ mod tests {
         });
     }
 }
+// SOLUTION STUB
+// // Your code here (2C): encode currentTerm, votedFor and log[] with
+// // labcodec into the Persister, and decode them when a peer restarts
+// // (figure 2, "Persistent state on all servers").
 // SOLUTION END

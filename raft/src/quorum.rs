@@ -55,4 +55,7 @@ mod tests {
         assert_eq!(majority_match(&[8, 8, 1, 1]), 1);
     }
 }
+// SOLUTION STUB
+// // Your code here (2A, 2B): majorities of votes and of copies
+// // (sections 5.2 and 5.3).
 // SOLUTION END

@@ -293,4 +293,8 @@ impl Node {
         });
     }
 }
+// SOLUTION STUB
+// // Your code here (2A, 2B): heartbeats and AppendEntries sent and
+// // handled, nextIndex and matchIndex, and when an entry commits (figure 2;
+// // sections 5.3 and 5.4).
 // SOLUTION END

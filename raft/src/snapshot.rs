@@ -97,4 +97,7 @@ impl State {
         }
     }
 }
+// SOLUTION STUB
+// // Your code here (2D): trim the log to the service's snapshots, and
+// // InstallSnapshot sent and handled (figure 13, section 7).
 // SOLUTION END

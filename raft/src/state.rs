@@ -239,4 +239,7 @@ mod tests {
         });
     }
 }
+// SOLUTION STUB
+// // Your code here (2A): the peer's state (figure 2, "State"): its term,
+// // vote, log, role and timers.
 // SOLUTION END
