@@ -29,6 +29,8 @@
 //! assert!(labcodec::decode::<AppendEntries>(&bytes[..5]).is_err());
 //! ```
 
+mod explain;
+
 use std::fmt;
 
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
@@ -86,7 +88,16 @@ pub enum DecodeError {
     TooLarge,
     /// The bytes are not an encoding of this type (bad tag, bad UTF-8, ...).
     Malformed {
-        /// The decoder's explanation.
+        /// What is wrong, in words: "a bool byte 5; only 0 and 1 are valid".
+        reason: String,
+    },
+    /// The type cannot be decoded from this format whatever the bytes (it
+    /// needs a self-describing format, or borrows from its input): a bug of
+    /// the program, not bad input.
+    Unsupported {
+        /// The type asked for.
+        type_name: String,
+        /// Why, in words.
         reason: String,
     },
 }
@@ -130,8 +141,16 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
         Ok((_, used)) => Err(DecodeError::TrailingBytes { used, len }),
         Err(BincodeDecodeError::UnexpectedEnd { .. }) => Err(DecodeError::Truncated { len }),
         Err(BincodeDecodeError::LimitExceeded) => Err(DecodeError::TooLarge),
+        Err(e) if explain::is_unsupported(&e) => Err(DecodeError::Unsupported {
+            type_name: std::any::type_name::<T>().to_string(),
+            reason: explain::reason(&e),
+        }),
         Err(e) => Err(DecodeError::Malformed {
-            reason: e.to_string(),
+            reason: format!(
+                "in a {}, {}",
+                std::any::type_name::<T>(),
+                explain::reason(&e)
+            ),
         }),
     }
 }
@@ -163,6 +182,9 @@ impl fmt::Display for DecodeError {
             }
             DecodeError::TooLarge => write!(f, "the input claims more than {MAX_MESSAGE} bytes"),
             DecodeError::Malformed { reason } => write!(f, "malformed input: {reason}"),
+            DecodeError::Unsupported { type_name, reason } => {
+                write!(f, "labcodec cannot decode a {type_name}: {reason}")
+            }
         }
     }
 }

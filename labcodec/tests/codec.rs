@@ -107,23 +107,82 @@ fn a_huge_length_prefix_is_refused_without_allocating() {
     );
 }
 
-#[test]
-fn malformed_input_is_explained() {
-    // Enum tag 9 does not exist.
-    assert!(matches!(
-        decode::<Command>(&[9]),
-        Err(DecodeError::Malformed { .. })
-    ));
-    // A bool must be 0 or 1.
-    let err = decode::<bool>(&[2]).unwrap_err();
+/// The Display of decoding `bytes` as `T`, which must be malformed input
+/// explained in words, not in a Rust struct's debug text.
+fn malformed<T: serde::de::DeserializeOwned + std::fmt::Debug>(bytes: &[u8]) -> String {
+    let err = decode::<T>(bytes).unwrap_err();
     assert!(matches!(err, DecodeError::Malformed { .. }), "{err:?}");
-    // Invalid UTF-8 in a string.
-    let err = decode::<String>(&[2, 0xff, 0xfe]).unwrap_err();
-    assert!(err.to_string().starts_with("malformed input"), "{err}");
+    let text = err.to_string();
+    assert!(text.starts_with("malformed input: in a "), "{text}");
+    assert!(!text.contains(['{', '}']), "debug text in {text:?}");
+    text
 }
 
 #[test]
-fn garbage_never_panics() {
+fn malformed_input_is_explained_in_words() {
+    assert_eq!(
+        malformed::<Command>(&[9]),
+        "malformed input: in a codec::Command, an enum tag 9 that names no variant; \
+         tags 0 to 2 are valid"
+    );
+    assert_eq!(
+        malformed::<bool>(&[5]),
+        "malformed input: in a bool, a bool byte 5; only 0 and 1 are valid"
+    );
+    assert!(
+        malformed::<String>(&[2, 0xff, 0xfe])
+            .ends_with("text that is not valid UTF-8 (the first bad byte is at offset 0)")
+    );
+    assert!(malformed::<u64>(&[0xff]).ends_with(
+        "a u64 was expected but the bytes hold a marker byte that starts no integer (0xff)"
+    ));
+    assert!(malformed::<i32>(&[0xfd, 0, 0, 0, 0, 0, 0, 0, 0]).ends_with(
+        "an i32 was expected but the bytes hold the marker of a wider integer, an i64 (0xfd)"
+    ));
+    assert!(malformed::<Option<u8>>(&[2]).ends_with(
+        "an enum tag 2 that names no variant of Option<T>; only tags 0 and 1 are valid"
+    ));
+    assert!(
+        malformed::<char>(&[0xff]).ends_with("a char whose bytes 0xff are not one UTF-8 character")
+    );
+    // Nested: the tag of the command inside an entry.
+    let mut bytes = encode(&sample());
+    let tag = encode(&7u64).len() + encode(&1_000_000u64).len();
+    bytes[tag] = 7;
+    assert!(
+        malformed::<Entry>(&bytes).contains("an enum tag 7 that names no variant; tags 0 to 2"),
+        "{bytes:?}"
+    );
+}
+
+#[test]
+fn a_type_bincode_cannot_decode_is_not_blamed_on_the_input() {
+    #[derive(Serialize, Deserialize, Debug)]
+    #[serde(untagged)]
+    enum Either {
+        Number(u64),
+        Text(String),
+    }
+    let err = decode::<Either>(&[1]).unwrap_err();
+    assert!(
+        matches!(&err, DecodeError::Unsupported { type_name, .. } if type_name.ends_with("Either")),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("labcodec cannot decode a codec::") && text.contains("self-describing"),
+        "{text}"
+    );
+}
+
+#[test]
+fn garbage_never_panics_and_is_explained_in_words() {
+    fn words<T>(result: Result<T, DecodeError>) {
+        if let Err(err) = result {
+            let text = err.to_string();
+            assert!(!text.contains(['{', '}']), "debug text in {text:?}");
+        }
+    }
     // A fixed-seed xorshift: reproducible garbage of every length to 64.
     let mut x = 0x2545_f491_4f6c_dd1du64;
     for len in 0..64 {
@@ -136,9 +195,9 @@ fn garbage_never_panics() {
                     x as u8
                 })
                 .collect();
-            let _ = decode::<Entry>(&bytes);
-            let _ = decode::<Vec<String>>(&bytes);
-            let _ = decode::<BTreeMap<u64, Vec<u8>>>(&bytes);
+            words(decode::<Entry>(&bytes));
+            words(decode::<Vec<String>>(&bytes));
+            words(decode::<BTreeMap<u64, Vec<u8>>>(&bytes));
         }
     }
 }
