@@ -7,6 +7,7 @@
 //! ```text
 //! labrt::run(|| body)                       run body; backend from LAB_RUNTIME, seed from LAB_SEED
 //! labrt::Config::sim(42).try_run(|| body)   a chosen run; Err(Failure) instead of a panic
+//! labrt::Config::try_from_env()             Err(EnvError) for a bad LAB_RUNTIME / LAB_SEED
 //! labrt::backend()                          Backend::Sim or Backend::Real, inside a run
 //! labrt::thread::spawn("name", f)           -> JoinHandle; .join() -> Result<T, JoinError>
 //! labrt::thread::yield_now()
@@ -60,6 +61,8 @@
 
 pub mod chan;
 mod context;
+mod env;
+mod failure;
 pub mod rand;
 mod real;
 mod run;
@@ -68,7 +71,6 @@ pub mod sync;
 pub mod thread;
 pub mod time;
 
-pub use run::{
-    Backend, BlockedThread, Config, ENV_RUNTIME, ENV_SEED, Failure, FailureKind, Report, backend,
-    run,
-};
+pub use env::{ENV_RUNTIME, ENV_SEED, EnvError};
+pub use failure::{BlockedThread, Failure, FailureKind};
+pub use run::{Backend, Config, Report, backend, run};

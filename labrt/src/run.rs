@@ -1,18 +1,12 @@
-//! The entry point of every run: configuration from the environment, the run
-//! itself, and what it reports.
+//! The entry point of every run: the run itself, and what it reports.
 
 use std::any::Any;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::sync::Once;
 use std::time::Duration;
 
+use crate::failure::Failure;
 use crate::{real, sim};
-
-/// Environment variable choosing the backend: `sim` (default) or `real`.
-pub const ENV_RUNTIME: &str = "LAB_RUNTIME";
-/// Environment variable fixing the seed (a `u64`); fresh when unset.
-pub const ENV_SEED: &str = "LAB_SEED";
 
 /// Which implementation of the runtime a run uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -59,78 +53,7 @@ pub struct Report {
     pub steps: Option<u64>,
 }
 
-/// A failed run: what went wrong, and how to replay it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
-    /// The backend that ran.
-    pub backend: Backend,
-    /// The seed it ran with.
-    pub seed: u64,
-    /// Time on the run's clock when it failed.
-    pub elapsed: Duration,
-    /// What went wrong.
-    pub kind: FailureKind,
-    /// The test that ran it, when the run happened in a named test thread.
-    pub test: Option<String>,
-}
-
-/// What made a run fail.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FailureKind {
-    /// A thread of the run panicked.
-    Panic {
-        /// The labrt name of the thread (`main` for the body).
-        thread: String,
-        /// The panic message.
-        message: String,
-        /// Where it panicked, when known.
-        location: Option<String>,
-    },
-    /// Sim: every thread waits and no timer is pending, so none can ever run.
-    Deadlock {
-        /// Each waiting thread and what it waits on.
-        threads: Vec<BlockedThread>,
-    },
-    /// Sim: threads keep running but the virtual clock never moves.
-    Livelock {
-        /// Scheduling steps taken at one virtual instant.
-        steps: u64,
-    },
-}
-
-/// A thread named in a deadlock report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockedThread {
-    /// The labrt name of the thread.
-    pub name: String,
-    /// The call it waits in, with its source location.
-    pub waits_on: String,
-}
-
 impl Config {
-    /// The configuration from `LAB_RUNTIME` and `LAB_SEED`.
-    ///
-    /// # Panics
-    /// If either variable holds a value that cannot be understood.
-    pub fn from_env() -> Config {
-        let backend = match std::env::var(ENV_RUNTIME) {
-            Err(_) => Backend::Sim,
-            Ok(v) => match v.as_str() {
-                "" | "sim" => Backend::Sim,
-                "real" => Backend::Real,
-                other => panic!("labrt: {ENV_RUNTIME}={other:?} is not a backend; use sim or real"),
-            },
-        };
-        let seed = match std::env::var(ENV_SEED) {
-            Err(_) => fresh_seed(),
-            Ok(v) if v.is_empty() => fresh_seed(),
-            Ok(v) => v.parse().unwrap_or_else(|_| {
-                panic!("labrt: {ENV_SEED}={v:?} is not an unsigned 64-bit integer")
-            }),
-        };
-        Config { backend, seed }
-    }
-
     /// A simulated run with `seed`.
     pub fn sim(seed: u64) -> Config {
         Config {
@@ -256,11 +179,6 @@ fn install_panic_hook() {
     });
 }
 
-fn fresh_seed() -> u64 {
-    // RandomState is keyed from the OS's entropy source.
-    RandomState::new().hash_one(std::time::SystemTime::now())
-}
-
 /// The message of a panic payload.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
@@ -293,62 +211,5 @@ impl fmt::Display for Report {
             write!(f, " steps {steps}")?;
         }
         Ok(())
-    }
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            FailureKind::Panic {
-                thread,
-                message,
-                location,
-            } => {
-                let at = location
-                    .as_deref()
-                    .map(|l| format!(" at {l}"))
-                    .unwrap_or_default();
-                writeln!(f, "labrt: thread '{thread}' panicked{at}: {message}")?;
-            }
-            FailureKind::Deadlock { threads } => {
-                writeln!(
-                    f,
-                    "labrt: deadlock: every thread waits and no timer is pending"
-                )?;
-                for t in threads {
-                    writeln!(f, "  thread '{}' waits in {}", t.name, t.waits_on)?;
-                }
-            }
-            FailureKind::Livelock { steps } => {
-                writeln!(
-                    f,
-                    "labrt: livelock: {steps} scheduling steps without the virtual clock moving \
-                     (threads spin instead of waiting)"
-                )?;
-            }
-        }
-        let clock = if self.backend == Backend::Sim {
-            "virtual time"
-        } else {
-            "after"
-        };
-        writeln!(
-            f,
-            "  {} seed {}, {clock} {:.3}s",
-            self.backend.name(),
-            self.seed,
-            self.elapsed.as_secs_f64()
-        )?;
-        let filter = self
-            .test
-            .as_deref()
-            .map(|t| format!(" {t} -- --exact"))
-            .unwrap_or_default();
-        write!(
-            f,
-            "  replay: {ENV_RUNTIME}={} {ENV_SEED}={} cargo test{filter}",
-            self.backend.name(),
-            self.seed
-        )
     }
 }

@@ -20,7 +20,8 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::context::{self, Ctx};
-use crate::run::{FailureKind, panic_message};
+use crate::failure::FailureKind;
+use crate::run::panic_message;
 use crate::thread::Job;
 
 /// How long the end of a run waits for its cancelled threads to unwind.

@@ -16,7 +16,8 @@ use corosensei::{Coroutine, CoroutineResult, Yielder};
 use super::kernel::{Kernel, Next, Stats, Tid};
 use super::watchdog;
 use crate::context::{self, Ctx};
-use crate::run::{FailureKind, panic_message};
+use crate::failure::FailureKind;
+use crate::run::panic_message;
 
 type Task = Coroutine<(), (), (), DefaultStack>;
 

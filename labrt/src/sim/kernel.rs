@@ -23,7 +23,7 @@ use super::scheduler::Scheduler;
 use super::trace::TraceHash;
 use super::watchdog::Progress;
 use crate::context::{self, Ctx};
-use crate::run::{BlockedThread, FailureKind};
+use crate::failure::{BlockedThread, FailureKind};
 use crate::thread::Job;
 
 /// Index of a simulated thread's slot. Slots are reused once a thread ends.

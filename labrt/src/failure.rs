@@ -1,0 +1,118 @@
+//! What a failed run reports: what went wrong, its seed, and the command
+//! that replays it.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::env::{ENV_RUNTIME, ENV_SEED};
+use crate::run::Backend;
+
+/// A failed run: what went wrong, and how to replay it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The backend that ran.
+    pub backend: Backend,
+    /// The seed it ran with.
+    pub seed: u64,
+    /// Time on the run's clock when it failed.
+    pub elapsed: Duration,
+    /// What went wrong.
+    pub kind: FailureKind,
+    /// The test that ran it, when the run happened in a named test thread.
+    pub test: Option<String>,
+}
+
+/// What made a run fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// A thread of the run panicked.
+    Panic {
+        /// The labrt name of the thread (`main` for the body).
+        thread: String,
+        /// The panic message.
+        message: String,
+        /// Where it panicked, when known.
+        location: Option<String>,
+    },
+    /// Sim: every thread waits and no timer is pending, so none can ever run.
+    Deadlock {
+        /// Each waiting thread and what it waits on.
+        threads: Vec<BlockedThread>,
+    },
+    /// Sim: threads keep running but the virtual clock never moves.
+    Livelock {
+        /// Scheduling steps taken at one virtual instant.
+        steps: u64,
+    },
+}
+
+/// A thread named in a deadlock report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockedThread {
+    /// The labrt name of the thread.
+    pub name: String,
+    /// The call it waits in, with its source location.
+    pub waits_on: String,
+}
+
+impl fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailureKind::Panic {
+                thread,
+                message,
+                location,
+            } => {
+                let at = location
+                    .as_deref()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
+                writeln!(f, "labrt: thread '{thread}' panicked{at}: {message}")
+            }
+            FailureKind::Deadlock { threads } => {
+                writeln!(
+                    f,
+                    "labrt: deadlock: every thread waits and no timer is pending"
+                )?;
+                for t in threads {
+                    writeln!(f, "  thread '{}' waits in {}", t.name, t.waits_on)?;
+                }
+                Ok(())
+            }
+            FailureKind::Livelock { steps } => writeln!(
+                f,
+                "labrt: livelock: {steps} scheduling steps without the virtual clock moving \
+                 (threads spin instead of waiting)"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        let clock = if self.backend == Backend::Sim {
+            "virtual time"
+        } else {
+            "after"
+        };
+        writeln!(
+            f,
+            "  {} seed {}, {clock} {:.3}s",
+            self.backend.name(),
+            self.seed,
+            self.elapsed.as_secs_f64()
+        )?;
+        let filter = self
+            .test
+            .as_deref()
+            .map(|t| format!(" {t} -- --exact"))
+            .unwrap_or_default();
+        write!(
+            f,
+            "  replay: {ENV_RUNTIME}={} {ENV_SEED}={} cargo test{filter}",
+            self.backend.name(),
+            self.seed
+        )
+    }
+}
