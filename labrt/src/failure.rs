@@ -103,16 +103,12 @@ impl fmt::Display for Failure {
             self.seed,
             self.elapsed.as_secs_f64()
         )?;
-        let filter = self
-            .test
-            .as_deref()
-            .map(|t| format!(" {t} -- --exact"))
-            .unwrap_or_default();
         write!(
             f,
-            "  replay: {ENV_RUNTIME}={} {ENV_SEED}={} cargo test{filter}",
+            "  replay: {ENV_RUNTIME}={} {ENV_SEED}={} {}",
             self.backend.name(),
-            self.seed
+            self.seed,
+            crate::replay::cargo_test(self.test.as_deref())
         )
     }
 }

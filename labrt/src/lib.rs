@@ -65,6 +65,7 @@ mod env;
 mod failure;
 pub mod rand;
 mod real;
+mod replay;
 mod run;
 mod sim;
 pub mod sync;

@@ -75,14 +75,16 @@ fn a_panic_in_the_body_fails_the_run_and_names_the_replay() {
         "{text}"
     );
     assert!(text.contains(": body failed"), "{text}");
-    assert!(
-        text.contains("LAB_RUNTIME=sim LAB_SEED=11 cargo test"),
-        "{text}"
+    // Under cargo the command runs this test binary only.
+    let binary = match std::env::var("CARGO_PKG_NAME") {
+        Ok(_) => "-p labrt --test runtime ",
+        Err(_) => "",
+    };
+    let replay = format!(
+        "  replay: LAB_RUNTIME=sim LAB_SEED=11 cargo test {binary}\
+         thread::a_panic_in_the_body_fails_the_run_and_names_the_replay -- --exact"
     );
-    assert!(
-        text.contains("a_panic_in_the_body_fails_the_run_and_names_the_replay"),
-        "{text}"
-    );
+    assert!(text.ends_with(&replay), "{text}");
 }
 
 #[test]
