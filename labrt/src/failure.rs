@@ -1,5 +1,5 @@
-//! What a failed run reports: what went wrong, its seed, and the command
-//! that replays it.
+//! What a failed run reports: what went wrong, the stubs it reached, its
+//! seed, and the command that replays it.
 
 use std::fmt;
 use std::time::Duration;
@@ -20,6 +20,9 @@ pub struct Failure {
     pub kind: FailureKind,
     /// The test that ran it, when the run happened in a named test thread.
     pub test: Option<String>,
+    /// The handout stubs ([`crate::unimplemented`]) the run reached, in the
+    /// order it first reached them.
+    pub unimplemented: Vec<String>,
 }
 
 /// What made a run fail.
@@ -91,6 +94,13 @@ impl fmt::Display for FailureKind {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
+        if !self.unimplemented.is_empty() {
+            writeln!(
+                f,
+                "  unimplemented, reached in this run: {}",
+                self.unimplemented.join(", ")
+            )?;
+        }
         let clock = if self.backend == Backend::Sim {
             "virtual time"
         } else {

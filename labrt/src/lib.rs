@@ -15,6 +15,7 @@
 //! labrt::chan::{unbounded, bounded}         send, recv, try_recv, recv_timeout, recv_deadline
 //! labrt::sync::{Mutex, Condvar}             lock, wait, wait_timeout, notify_one, notify_all
 //! labrt::rand::rng()                        the run's seeded stream; use labrt::rand::RngExt
+//! labrt::unimplemented("Raft::start")       in a handout stub: a failed run lists the stubs it reached
 //! ```
 //!
 //! - **real** (`LAB_RUNTIME=real`): pooled OS threads, the monotonic clock,
@@ -68,6 +69,7 @@ mod real;
 mod replay;
 mod run;
 mod sim;
+mod stub;
 pub mod sync;
 pub mod thread;
 pub mod time;
@@ -75,3 +77,4 @@ pub mod time;
 pub use env::{ENV_RUNTIME, ENV_SEED, EnvError};
 pub use failure::{BlockedThread, Failure, FailureKind};
 pub use run::{Backend, Config, Report, backend, run};
+pub use stub::unimplemented;

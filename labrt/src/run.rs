@@ -93,7 +93,7 @@ impl Config {
             .name()
             .filter(|n| *n != "main")
             .map(String::from);
-        let (elapsed, threads, trace, steps, failure) = match self.backend {
+        let (elapsed, threads, trace, steps, failure, unimplemented) = match self.backend {
             Backend::Sim => {
                 let (stats, failure) = sim::executor::run(self.seed, body);
                 (
@@ -102,6 +102,7 @@ impl Config {
                     Some(stats.trace),
                     Some(stats.steps),
                     failure,
+                    stats.unimplemented,
                 )
             }
             Backend::Real => {
@@ -119,6 +120,7 @@ impl Config {
                     None,
                     None,
                     outcome.failure,
+                    outcome.unimplemented,
                 )
             }
         };
@@ -129,6 +131,7 @@ impl Config {
                 elapsed,
                 kind,
                 test,
+                unimplemented,
             })),
             None => Ok(Report {
                 backend: self.backend,

@@ -22,6 +22,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use crate::context::{self, Ctx};
 use crate::failure::FailureKind;
 use crate::run::panic_message;
+use crate::stub::Reached;
 use crate::thread::Job;
 
 /// How long the end of a run waits for its cancelled threads to unwind.
@@ -45,6 +46,7 @@ pub(crate) struct RealRun {
     /// Each live thread holds a clone; all dropped means all exited.
     alive_tx: Mutex<Option<Sender<()>>>,
     spawned: AtomicU64,
+    stubs: Mutex<Reached>,
 }
 
 impl RealRun {
@@ -70,6 +72,11 @@ impl RealRun {
         }
         self.failure.lock().get_or_insert(kind);
         self.cancel();
+    }
+
+    /// Notes a handout stub a thread of the run reached.
+    pub(crate) fn note_stub(&self, piece: &'static str) {
+        self.stubs.lock().note(piece);
     }
 
     /// Called by the panic hook in the panicking thread.
@@ -165,6 +172,8 @@ pub(crate) struct Outcome {
     pub failure: Option<FailureKind>,
     /// Threads still alive after the grace period.
     pub stuck: bool,
+    /// The handout stubs the run reached.
+    pub unimplemented: Vec<String>,
 }
 
 /// Runs `body` on the calling thread as the main thread of a real run.
@@ -179,6 +188,7 @@ pub(crate) fn run(seed: u64, body: impl FnOnce()) -> Outcome {
         cancel_rx,
         alive_tx: Mutex::new(Some(alive_tx)),
         spawned: AtomicU64::new(0),
+        stubs: Mutex::new(Reached::default()),
     });
     let start = std::time::Instant::now();
     {
@@ -205,5 +215,6 @@ pub(crate) fn run(seed: u64, body: impl FnOnce()) -> Outcome {
         spawned: run.spawned.load(Ordering::Relaxed),
         failure: run.failure.lock().take(),
         stuck,
+        unimplemented: run.stubs.lock().names(),
     }
 }

@@ -24,6 +24,7 @@ use super::trace::TraceHash;
 use super::watchdog::Progress;
 use crate::context::{self, Ctx};
 use crate::failure::{BlockedThread, FailureKind};
+use crate::stub::Reached;
 use crate::thread::Job;
 
 /// Index of a simulated thread's slot. Slots are reused once a thread ends.
@@ -97,6 +98,8 @@ pub(crate) struct Stats {
     pub trace: u64,
     pub steps: u64,
     pub spawned: u64,
+    /// The handout stubs the run reached.
+    pub unimplemented: Vec<String>,
 }
 
 struct State {
@@ -116,6 +119,7 @@ struct State {
     pending: Vec<(Tid, Job)>,
     failure: Option<FailureKind>,
     main_done: bool,
+    stubs: Reached,
 }
 
 /// One simulated run. Objects of the run hold an `Arc` to it.
@@ -145,6 +149,7 @@ impl Kernel {
             pending: Vec::new(),
             failure: None,
             main_done: false,
+            stubs: Reached::default(),
         };
         Arc::new(Kernel {
             state: Mutex::new(state),
@@ -316,6 +321,12 @@ impl Kernel {
         f(&mut self.state.lock().user_rng)
     }
 
+    /// Notes a handout stub the current thread reached; not a scheduling
+    /// point, and not in the trace.
+    pub(crate) fn note_stub(&self, piece: &'static str) {
+        self.state.lock().stubs.note(piece);
+    }
+
     /// Records the first failure of the run; later ones are consequences.
     pub(crate) fn fail(&self, kind: FailureKind) {
         let mut st = self.state.lock();
@@ -439,6 +450,7 @@ impl Kernel {
             trace: st.trace.value(),
             steps: st.steps,
             spawned: st.spawned,
+            unimplemented: st.stubs.names(),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod chan;
 mod determinism;
 mod guard;
+mod stub;
 mod sync;
 mod teardown;
 mod thread;
