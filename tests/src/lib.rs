@@ -18,8 +18,9 @@
 //! `cargo test 2a` selects a part. In sim (the default) a test runs with
 //! `LAB_SEED` (fresh and printed if unset) and, with `LAB_SEEDS=n`, with
 //! the n seeds from there on; the first failing seed is reported with the
-//! command that replays it. `LAB_RUNTIME=real` runs it once on the real
-//! clock.
+//! command that replays it, and the Passed line prints once, after every
+//! seed passed, as `... Passed (n seeds)`. `LAB_RUNTIME=real` runs it once
+//! on the real clock.
 //!
 //! ```
 //! use tests::{RaftConfig, Setup};
@@ -36,6 +37,7 @@
 //! ```
 
 pub mod bench_table;
+mod course_lines;
 pub mod kv_harness;
 pub mod raft_harness;
 mod runner;

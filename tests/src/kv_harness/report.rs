@@ -5,8 +5,8 @@ use std::sync::atomic::Ordering;
 use labrt::time::Instant;
 
 use super::KvConfig;
+use crate::course_lines;
 use crate::raft_harness::check_time_limit;
-use crate::runner::quiet;
 
 /// What `begin` noted, to report what the test used.
 pub(super) struct Begin {
@@ -18,9 +18,7 @@ impl KvConfig {
     /// Prints the test's start line, e.g. `Test: one client (3A) ...`,
     /// notes the RPC count and resets the operation count.
     pub fn begin(&self, description: &str) {
-        if !quiet() {
-            println!("{description} ...");
-        }
+        course_lines::start(description);
         self.0.ops.store(0, Ordering::Relaxed);
         let begin = Begin {
             at: Instant::now(),
@@ -39,14 +37,12 @@ impl KvConfig {
             let begin = state.begin.as_ref().expect("end() without begin()");
             (begin.at, self.0.net.total_count() - begin.rpcs)
         };
-        if !quiet() {
-            println!(
-                "  ... Passed --  time {:.1}s #servers {} #RPCs {rpcs} #ops {}",
-                at.elapsed().as_secs_f64(),
-                self.0.n,
-                self.0.ops.load(Ordering::Relaxed),
-            );
-        }
+        course_lines::passed(format!(
+            "time {:.1}s #servers {} #RPCs {rpcs} #ops {}",
+            at.elapsed().as_secs_f64(),
+            self.0.n,
+            self.0.ops.load(Ordering::Relaxed),
+        ));
     }
 
     /// Checks the time limit, then stops everything: servers are killed and

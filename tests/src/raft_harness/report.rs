@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use labrt::time::{Duration, Instant};
 
 use super::RaftConfig;
-use crate::runner::quiet;
+use crate::course_lines;
 
 /// A test fails if it has not finished this long after its cluster was
 /// built.
@@ -23,9 +23,7 @@ impl RaftConfig {
     /// Prints the test's start line, e.g. `Test (2A): initial election ...`,
     /// and notes the counters.
     pub fn begin(&self, description: &str) {
-        if !quiet() {
-            println!("{description} ...");
-        }
+        course_lines::start(description);
         let begin = Begin {
             at: Instant::now(),
             rpcs: self.rpc_total(),
@@ -50,13 +48,11 @@ impl RaftConfig {
                 state.max_index - begin.max_index,
             )
         };
-        if !quiet() {
-            println!(
-                "  ... Passed --  time {:.1}s #peers {} #RPCs {rpcs} #bytes {bytes} #cmds {commands}",
-                begin_at.elapsed().as_secs_f64(),
-                self.n(),
-            );
-        }
+        course_lines::passed(format!(
+            "time {:.1}s #peers {} #RPCs {rpcs} #bytes {bytes} #cmds {commands}",
+            begin_at.elapsed().as_secs_f64(),
+            self.n(),
+        ));
         self.cleanup();
     }
 
