@@ -20,7 +20,8 @@
 //! the n seeds from there on; the first failing seed is reported with the
 //! command that replays it, and the Passed line prints once, after every
 //! seed passed, as `... Passed (n seeds)`. `LAB_RUNTIME=real` runs it once
-//! on the real clock.
+//! on the real clock. A bad value of any of the three stops the suite with
+//! one message and exit status 2.
 //!
 //! ```
 //! use tests::{RaftConfig, Setup};

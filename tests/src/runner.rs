@@ -1,6 +1,11 @@
 //! Runs one lab test under labrt: once in real mode, or over one or more
 //! seeds in sim, stopping at the first seed that fails.
 
+use std::ffi::OsStr;
+use std::fmt;
+use std::io::Write;
+use std::sync::Once;
+
 use labrt::{Backend, Config};
 
 use crate::course_lines;
@@ -8,27 +13,75 @@ use crate::course_lines;
 /// How many consecutive seeds each sim test runs with.
 pub const ENV_SEEDS: &str = "LAB_SEEDS";
 
-fn seeds() -> u64 {
-    match std::env::var(ENV_SEEDS) {
-        Err(_) => 1,
-        Ok(v) if v.is_empty() => 1,
-        Ok(v) => match v.parse() {
-            Ok(n) if n > 0 => n,
-            _ => panic!("{ENV_SEEDS}={v:?} is not a positive number of seeds"),
-        },
+/// A `LAB_*` variable holds a value the harness cannot use.
+#[derive(Debug)]
+enum EnvError {
+    /// `LAB_RUNTIME` or `LAB_SEED`.
+    Labrt(labrt::EnvError),
+    /// `LAB_SEEDS` is not a positive integer.
+    Seeds {
+        /// The value found.
+        value: String,
+    },
+}
+
+/// The number of seeds `LAB_SEEDS` asks for; unset or empty is one.
+fn seeds_from(value: Option<&OsStr>) -> Result<u64, EnvError> {
+    let bad = || EnvError::Seeds {
+        value: value
+            .map(|v| v.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    match value.map(OsStr::to_str) {
+        None | Some(Some("")) => Ok(1),
+        Some(Some(v)) => v.parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(bad),
+        Some(None) => Err(bad()),
     }
+}
+
+/// The run's configuration and number of seeds, from the environment.
+fn from_env() -> Result<(Config, u64), EnvError> {
+    let config = Config::try_from_env().map_err(EnvError::Labrt)?;
+    let seeds = seeds_from(std::env::var_os(ENV_SEEDS).as_deref())?;
+    Ok((config, seeds))
+}
+
+/// [`from_env`], checked once per process: a bad value is reported once
+/// and ends the process with status 2, rather than failing every test the
+/// same way. Each test still draws its own fresh seed when `LAB_SEED` is
+/// unset.
+fn settings() -> (Config, u64) {
+    static CHECKED: Once = Once::new();
+    // Other tests wait here while the first one reports and exits.
+    CHECKED.call_once(|| {
+        if let Err(error) = from_env() {
+            stop(&error);
+        }
+    });
+    from_env().unwrap_or_else(|error| stop(&error))
+}
+
+fn stop(error: &EnvError) -> ! {
+    // Straight to stderr: the test harness captures eprintln! in tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nerror: {error}\n(no lab test runs with this environment; the suite stops here)\n"
+    );
+    std::process::exit(2)
 }
 
 /// Runs one lab test's `body` as the environment says; panics with the
 /// failure and its replay command if any run fails.
+///
+/// A bad `LAB_RUNTIME`, `LAB_SEED` or `LAB_SEEDS` ends the whole process
+/// with a message and status 2.
 pub fn run(body: impl Fn()) {
-    let config = Config::from_env();
+    let (config, count) = settings();
     if config.backend == Backend::Real {
         let report = config.run(&body);
         println!("  {report}");
         return;
     }
-    let count = seeds();
     for i in 0..count {
         let seed = config.seed.wrapping_add(i);
         course_lines::seed(i, count);
@@ -62,4 +115,87 @@ pub fn run(body: impl Fn()) {
         );
     }
     course_lines::reset();
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvError::Labrt(error) => error.fmt(f),
+            EnvError::Seeds { value } => write!(
+                f,
+                "{ENV_SEEDS}={value:?} is not a number of seeds; use a positive integer such as \
+                 {ENV_SEEDS}=100, or leave it unset for one seed"
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::process::Command;
+
+    use super::{EnvError, seeds_from};
+
+    #[test]
+    fn seeds_are_a_positive_count_or_unset() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        assert_eq!(seeds_from(None).unwrap(), 1);
+        assert_eq!(seeds_from(os("")).unwrap(), 1);
+        assert_eq!(seeds_from(os("500")).unwrap(), 500);
+        for bad in ["0", "-3", "x", "1.5"] {
+            assert!(
+                matches!(seeds_from(os(bad)), Err(EnvError::Seeds { value }) if value == bad),
+                "{bad}"
+            );
+        }
+    }
+
+    // Three tests for the check below to run with a bad environment.
+    #[test]
+    fn probe_a() {
+        super::run(|| {});
+    }
+    #[test]
+    fn probe_b() {
+        super::run(|| {});
+    }
+    #[test]
+    fn probe_c() {
+        super::run(|| {});
+    }
+
+    /// Runs this test binary's probes with `var=value`; returns the exit
+    /// code and stderr.
+    fn probes_with(var: &str, value: &str) -> (Option<i32>, String) {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let output = Command::new(exe)
+            .args(["runner::tests::probe_", "--test-threads=3"])
+            .env_remove("LAB_RUNTIME")
+            .env_remove("LAB_SEED")
+            .env_remove("LAB_SEEDS")
+            .env(var, value)
+            .output()
+            .expect("the test binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.code(), stderr)
+    }
+
+    #[test]
+    fn a_bad_variable_stops_the_suite_once_with_status_2() {
+        for (var, value, says) in [
+            ("LAB_SEED", "x", "LAB_SEED=\"x\" is not a seed"),
+            (
+                "LAB_RUNTIME",
+                "bogus",
+                "LAB_RUNTIME=\"bogus\" is not a backend",
+            ),
+            ("LAB_SEEDS", "0", "LAB_SEEDS=\"0\" is not a number of seeds"),
+        ] {
+            let (code, stderr) = probes_with(var, value);
+            assert_eq!(code, Some(2), "{var}={value}: {stderr}");
+            assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+            assert!(stderr.contains(says), "{stderr}");
+        }
+    }
 }
