@@ -10,14 +10,38 @@
 CARGO ?= cargo
 LAB = $(CARGO) test -p tests --test
 ONE_AT_A_TIME = -- --test-threads=1 --nocapture
+# The `lab` command (the labtool crate), built on first use.
+LAB_TOOL = $(CARGO) run -q -p labtool --
+# Where `make test-handout` writes and builds its handout.
+HANDOUT_CHECK = target/handout-check
 
-.PHONY: test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
-	test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c test-2d test-3 test-3a \
-	test-3b bench check
+# Runs the parts $(2) of suite $(1) in order, each to its end, and fails if
+# any failed. It builds first, so a build error is reported once; a bad
+# LAB_* value (exit status 2) stops it at once.
+PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
+	for part in $(2); do \
+		$(CARGO) test -p tests --test $(1) $$part $(ONE_AT_A_TIME); code=$$?; \
+		if [ $$code -eq 2 ]; then exit 2; fi; \
+		if [ $$code -ne 0 ]; then status=1; fi; \
+	done; exit $$status
+
+.DEFAULT_GOAL := help
+
+.PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
+	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
+	test-2d test-3 test-3a test-3b handout bench check check-handout
+
+## This list of targets (plain `make` prints it too).
+help:
+	@echo "Targets:"
+	@awk '/^## / { doc = (doc == "" ? "" : doc " ") substr($$0, 4); next } \
+		/^[a-z0-9-]+:/ && doc != "" { split($$0, t, ":"); printf "  %-22s %s\n", t[1], doc } \
+		{ doc = "" }' $(MAKEFILE_LIST)
+	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout)"
 
 ## Everything CI runs.
-test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
-	test-raft-ci test-kvraft-ci
+test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-labtool \
+	test-handout test-raft-ci test-kvraft-ci
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -39,25 +63,46 @@ test-linearizability:
 test-kvraft:
 	$(CARGO) test -p kvraft
 
-## The raft lab, part by part.
+## The lab tool's tests: the manifest, the regions, the handout's round trip and leak check.
+test-labtool:
+	$(CARGO) test -p labtool
+
+## The handout builds without warnings and fails every 2A and 3A test, naming its stubs.
+test-handout:
+	rm -rf $(HANDOUT_CHECK)
+	$(LAB_TOOL) handout $(HANDOUT_CHECK)/tree --verify --parts 2A,3A \
+		--target-dir $(abspath $(HANDOUT_CHECK))/target
+
+## The student's repository: make handout OUT=<a new directory>.
+handout:
+	@test -n "$(OUT)" || { echo "make handout OUT=<a new directory>"; exit 2; }
+	$(LAB_TOOL) handout $(OUT)
+
+## Raft, part 2A: leader election.
 test-2a:
 	$(LAB) raft 2a $(ONE_AT_A_TIME)
+## Raft, part 2B: log replication.
 test-2b:
 	$(LAB) raft 2b $(ONE_AT_A_TIME)
+## Raft, part 2C: persistence.
 test-2c:
 	$(LAB) raft 2c $(ONE_AT_A_TIME)
+## Raft, part 2D: log compaction.
 test-2d:
 	$(LAB) raft 2d $(ONE_AT_A_TIME)
+## The whole raft lab, in course order: 2A, 2B, 2C, 2D.
 test-2:
-	$(LAB) raft $(ONE_AT_A_TIME)
+	@$(call PARTS,raft,2a 2b 2c 2d)
 
-## The key/value lab, part by part.
+## Key/value service, part 3A: without snapshots.
 test-3a:
 	$(LAB) kvraft 3a $(ONE_AT_A_TIME)
+## Key/value service, part 3B: with snapshots.
 test-3b:
 	$(LAB) kvraft 3b $(ONE_AT_A_TIME)
+## The whole key/value lab: 3A, then 3B.
 test-3:
-	$(LAB) kvraft $(ONE_AT_A_TIME)
+	@$(call PARTS,kvraft,3a 3b)
 
 ## The raft suite as CI runs it: fixed seeds in sim, then once in real time.
 test-raft-ci:
@@ -78,7 +123,15 @@ bench:
 	$(CARGO) bench -p tests --bench kvraft
 	$(CARGO) bench -p linearizability --bench checker
 
-## Formatting and lints.
-check:
+## Formatting and lints, of the reference and of its handout.
+check: check-handout
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## Formatting and lints of a fresh handout, as a student gets it.
+check-handout:
+	rm -rf $(HANDOUT_CHECK)/lint
+	$(LAB_TOOL) handout $(HANDOUT_CHECK)/lint
+	cd $(HANDOUT_CHECK)/lint && $(CARGO) fmt --all -- --check
+	cd $(HANDOUT_CHECK)/lint && CARGO_TARGET_DIR=$(abspath $(HANDOUT_CHECK))/target \
+		$(CARGO) clippy --all-targets -- -D warnings

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //!     // SOLUTION BEGIN
-//!     (st.current_term, st.is_leader())      the reference: left out of the handout
+//!     let state = self.lock();               the reference: left out of the handout
+//!     (state.term, state.role == Leader)
 //!     // SOLUTION STUB
 //!     // labrt::unimplemented("Raft::get_state");
 //!     // (0, false)                          the stub: the handout's text, uncommented

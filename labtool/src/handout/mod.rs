@@ -136,6 +136,9 @@ impl Plan {
                         })?;
                     plan.stripped.insert(path, stripped);
                 }
+                // The reference's README is replaced, and quotes the
+                // reference: it is no framework text.
+                None if path == Path::new(readme::FILE) => {}
                 Some(Owner::Framework) | None => plan.verbatim.push(path),
             }
         }
@@ -158,9 +161,6 @@ impl Plan {
             });
         }
         for path in &self.verbatim {
-            if path == Path::new(readme::FILE) {
-                continue;
-            }
             let target = out.join(path);
             create_parent(&target)?;
             std::fs::copy(self.root.join(path), &target).map_err(io(&target))?;
