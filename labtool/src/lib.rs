@@ -5,6 +5,7 @@
 //! ```text
 //! lab handout OUT              the student's repository, made from the reference
 //! lab handout OUT --verify     ... then build it and check every 2A and 3A test fails, naming its stubs
+//! lab regions                  every SOLUTION region of the student-owned files, and its stub
 //! ```
 //!
 //! What a student owns is listed once, in `student.toml` ([`manifest`]);
