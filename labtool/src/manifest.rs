@@ -139,12 +139,7 @@ impl Manifest {
                     lab.name
                 )));
             }
-            let all = lab
-                .paths
-                .iter()
-                .chain(&lab.framework)
-                .chain(&lab.solution_only);
-            for path in all {
+            for path in lab.all_paths() {
                 if !is_plain_relative(path) {
                     return Err(invalid(format!(
                         "lab {:?}: {} is not a plain relative path inside the repository",
@@ -168,12 +163,7 @@ impl Manifest {
 
     fn check_paths_exist(&self, root: &Path) -> Result<(), ManifestError> {
         for lab in &self.labs {
-            let all = lab
-                .paths
-                .iter()
-                .chain(&lab.framework)
-                .chain(&lab.solution_only);
-            for path in all {
+            for path in lab.all_paths() {
                 if !root.join(path).exists() {
                     return Err(invalid(format!(
                         "lab {:?}: {} does not exist",
@@ -214,6 +204,14 @@ impl Manifest {
 }
 
 impl Lab {
+    /// Every path the lab's table names.
+    fn all_paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.paths
+            .iter()
+            .chain(&self.framework)
+            .chain(&self.solution_only)
+    }
+
     /// Who `path`, one of the files under the lab's paths, belongs to.
     pub fn owner(&self, path: &Path) -> Owner {
         if self.solution_only.iter().any(|p| path.starts_with(p)) {
