@@ -181,6 +181,84 @@ mod tests {
         (output.status.code(), stderr)
     }
 
+    /// How many seeds the seed probes below have run in this process.
+    static SEED_RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+    /// A test whose lines the multi-seed checks below read; it fails on
+    /// the run `fail_on` (counted from 1), if any.
+    fn seed_probe(fail_on: Option<u64>) {
+        super::run(|| {
+            let run = SEED_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            crate::course_lines::start("Test (probe): seeds");
+            assert_ne!(Some(run), fail_on, "the probe fails on its run {run}");
+            crate::course_lines::passed("time 0.0s".to_string());
+        });
+    }
+
+    #[test]
+    #[ignore = "run by the multi-seed checks below, in a process of its own"]
+    fn seed_probe_passing() {
+        seed_probe(None);
+    }
+
+    #[test]
+    #[ignore = "run by the multi-seed checks below, in a process of its own"]
+    fn seed_probe_failing_on_its_third_seed() {
+        seed_probe(Some(3));
+    }
+
+    /// Runs one ignored probe of this binary on seeds 10 to 10 + seeds - 1;
+    /// returns its stdout and stderr, together.
+    fn seed_probe_output(probe: &str, seeds: &str) -> String {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let output = Command::new(exe)
+            .args([probe, "--exact", "--ignored", "--nocapture"])
+            .env_remove("LAB_RUNTIME")
+            .env("LAB_SEED", "10")
+            .env("LAB_SEEDS", seeds)
+            .output()
+            .expect("the test binary runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        format!("{stdout}{stderr}")
+    }
+
+    #[test]
+    fn with_several_seeds_the_passed_line_prints_once_after_all_passed() {
+        let output = seed_probe_output("runner::tests::seed_probe_passing", "3");
+        assert_eq!(
+            output.matches("Test (probe): seeds ...").count(),
+            1,
+            "{output}"
+        );
+        assert_eq!(output.matches("Passed").count(), 1, "{output}");
+        assert!(
+            output.contains("  ... Passed (3 seeds) --  time 0.0s"),
+            "{output}"
+        );
+        assert!(output.contains("3 seeds passed, 10 to 12"), "{output}");
+    }
+
+    #[test]
+    fn a_seed_that_fails_prints_no_passed_line_and_a_replay_that_pastes_whole() {
+        let output = seed_probe_output("runner::tests::seed_probe_failing_on_its_third_seed", "5");
+        assert!(!output.contains("Passed"), "{output}");
+        let replay = output
+            .lines()
+            .find(|l| l.trim_start().starts_with("replay: "))
+            .unwrap_or_else(|| panic!("no replay line in {output}"));
+        assert!(
+            replay.ends_with(
+                "LAB_SEED=12 cargo test -p tests --lib runner::tests::seed_probe_failing_on_its_third_seed -- --exact"
+            ),
+            "{replay}"
+        );
+        assert!(
+            output.contains("\n  (seed 3 of the 5 seeds from 10)"),
+            "{output}"
+        );
+    }
+
     #[test]
     fn a_bad_variable_stops_the_suite_once_with_status_2() {
         for (var, value, says) in [
