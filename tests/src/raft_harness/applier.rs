@@ -31,7 +31,7 @@ pub(super) fn spawn(cfg: RaftConfig, i: usize, raft: Raft, apply_rx: Receiver<Ap
                 cfg.apply(i, msg)
             };
             if let Err(error) = outcome {
-                panic!("apply error: {error}");
+                cfg.fail(format_args!("apply error: {error}"));
             }
         }
     });
@@ -88,17 +88,17 @@ impl RaftConfig {
             };
             state.peers[i].last_applied = index;
             recorded?;
-            ((index + 1) % SNAPSHOT_INTERVAL == 0).then(|| {
-                let log = &state.peers[i].log;
-                labcodec::encode(&TesterSnapshot {
-                    last_index: index,
-                    log: (0..=index).map(|k| log.get(&k).cloned()).collect(),
-                })
+            if (index + 1) % SNAPSHOT_INTERVAL != 0 {
+                return Ok(());
+            }
+            let peer = &mut state.peers[i];
+            peer.snapshot_index = index;
+            labcodec::encode(&TesterSnapshot {
+                last_index: index,
+                log: (0..=index).map(|k| peer.log.get(&k).cloned()).collect(),
             })
         };
-        if let Some(snapshot) = snapshot {
-            raft.snapshot(index, snapshot);
-        }
+        raft.snapshot(index, snapshot);
         Ok(())
     }
 }
@@ -159,5 +159,6 @@ pub(super) fn ingest(
         .filter_map(|(index, command)| Some((index, command?)))
         .collect();
     peer.last_applied = decoded.last_index;
+    peer.snapshot_index = decoded.last_index;
     Ok(())
 }

@@ -7,7 +7,7 @@ use labrt::rand::RngExt;
 use labrt::time::{self, Duration, Instant};
 use serde::Serialize;
 
-use super::{RaftConfig, State};
+use super::RaftConfig;
 
 /// The course's election-timeout allowance: a new leader must emerge
 /// within it. Tests sleep fractions and multiples of it.
@@ -61,19 +61,20 @@ pub(crate) fn show(command: &[u8]) -> String {
 impl RaftConfig {
     /// Records that `peer` was seen leading in `term`; two leaders in one
     /// term fail the test, however far apart they were seen.
-    fn observe_leader(state: &mut State, term: u64, peer: usize) {
-        let first = *state.leaders.entry(term).or_insert(peer);
-        assert_eq!(
-            first, peer,
-            "term {term} has two leaders: servers {first} and {peer}"
-        );
+    fn observe_leader(&self, term: u64, peer: usize) {
+        let first = *self.0.state.lock().leaders.entry(term).or_insert(peer);
+        if first != peer {
+            self.fail(format_args!(
+                "term {term} has two leaders: servers {first} and {peer}"
+            ));
+        }
     }
 
     /// `get_state` of peer `i`, if it runs; a claim of leadership is recorded.
     pub fn get_state(&self, i: usize) -> Option<(u64, bool)> {
         let (term, leader) = self.raft(i)?.get_state();
         if leader {
-            Self::observe_leader(&mut self.0.state.lock(), term, i);
+            self.observe_leader(term, i);
         }
         Some((term, leader))
     }
@@ -81,7 +82,7 @@ impl RaftConfig {
     /// `start` on peer `i`, if it runs: `Some((index, term))` if it leads.
     pub fn start(&self, i: usize, command: &impl Serialize) -> Option<(u64, u64)> {
         let (index, term) = self.raft(i)?.start(labcodec::encode(command))?;
-        Self::observe_leader(&mut self.0.state.lock(), term, i);
+        self.observe_leader(term, i);
         Some((index, term))
     }
 
@@ -98,17 +99,15 @@ impl RaftConfig {
                 }
             }
             for (term, peers) in &leaders {
-                assert!(
-                    peers.len() <= 1,
-                    "term {term} has {} (>1) leaders",
-                    peers.len()
-                );
+                if peers.len() > 1 {
+                    self.fail(format_args!("term {term} has {} (>1) leaders", peers.len()));
+                }
             }
             if let Some((_, peers)) = leaders.last_key_value() {
                 return peers[0];
             }
         }
-        panic!("expected one leader, got none");
+        self.fail("expected one leader, got none");
     }
 
     /// The term every connected peer agrees on.
@@ -120,17 +119,22 @@ impl RaftConfig {
             };
             match agreed {
                 None => agreed = Some(term),
-                Some(t) => assert_eq!(t, term, "servers disagree on term"),
+                Some(t) if t != term => self.fail(format_args!(
+                    "servers disagree on term: {t} and {term} (server {i})"
+                )),
+                Some(_) => {}
             }
         }
-        agreed.expect("no connected server to ask for its term")
+        agreed.unwrap_or_else(|| self.fail("no connected server to ask for its term"))
     }
 
     /// Fails if any connected peer claims to lead.
     pub fn check_no_leader(&self) {
         for i in (0..self.n()).filter(|&i| self.is_connected(i)) {
             if let Some((_, true)) = self.get_state(i) {
-                panic!("expected no leader among connected servers, but {i} claims to be leader");
+                self.fail(format_args!(
+                    "expected no leader among connected servers, but {i} claims to be leader"
+                ));
             }
         }
     }
@@ -138,24 +142,32 @@ impl RaftConfig {
     /// How many peers, crashed and disconnected ones included, applied
     /// `index`, and the command they applied.
     pub fn n_committed(&self, index: u64) -> (usize, Option<Vec<u8>>) {
-        let state = self.0.state.lock();
-        let mut count = 0;
-        let mut agreed: Option<&Vec<u8>> = None;
-        for peer in &state.peers {
-            let Some(command) = peer.log.get(&index) else {
-                continue;
-            };
-            if let Some(other) = agreed.filter(|other| *other != command) {
-                panic!(
-                    "committed values do not match: index {index}, {}, {}",
-                    show(other),
-                    show(command)
-                );
+        let mismatch = {
+            let state = self.0.state.lock();
+            let mut count = 0;
+            let mut agreed: Option<&Vec<u8>> = None;
+            let mut mismatch = None;
+            for peer in &state.peers {
+                let Some(command) = peer.log.get(&index) else {
+                    continue;
+                };
+                if let Some(other) = agreed.filter(|other| *other != command) {
+                    mismatch = Some(format!(
+                        "committed values do not match: index {index}, {}, {}",
+                        show(other),
+                        show(command)
+                    ));
+                    break;
+                }
+                count += 1;
+                agreed = Some(command);
             }
-            count += 1;
-            agreed = Some(command);
-        }
-        (count, agreed.cloned())
+            match mismatch {
+                None => return (count, agreed.cloned()),
+                Some(mismatch) => mismatch,
+            }
+        };
+        self.fail(mismatch)
     }
 
     /// Submits `command` to whichever peer leads and waits until at least
@@ -176,16 +188,23 @@ impl RaftConfig {
                         }
                         time::sleep(ONE_POLL);
                     }
-                    assert!(retry, "one({}) failed to reach agreement", show(&encoded));
+                    if !retry {
+                        self.fail(format_args!(
+                            "one({}) failed to reach agreement: {expected} servers had to apply \
+                             it at index {index} within {ONE_PER_START:?}",
+                            show(&encoded)
+                        ));
+                    }
                 }
                 None => time::sleep(ONE_NO_LEADER_SLEEP),
             }
         }
-        assert!(
-            self.finished(),
-            "one({}) failed to reach agreement",
-            show(&encoded)
-        );
+        if !self.finished() {
+            self.fail(format_args!(
+                "one({}) failed to reach agreement: no {expected} servers applied it within {ONE_TOTAL:?}",
+                show(&encoded)
+            ));
+        }
         0
     }
 
@@ -231,10 +250,11 @@ impl RaftConfig {
             }
         }
         let (count, command) = self.n_committed(index);
-        assert!(
-            count >= n,
-            "only {count} decided for index {index}; wanted {n}"
-        );
+        if count < n {
+            self.fail(format_args!(
+                "only {count} decided for index {index}; wanted {n}"
+            ));
+        }
         command
     }
 

@@ -9,6 +9,7 @@ mod applier;
 mod checks;
 mod cluster;
 mod report;
+mod summary;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -74,6 +75,9 @@ struct Peer {
     log: BTreeMap<u64, Vec<u8>>,
     /// Snapshot applier only: the last index applied by this instance.
     last_applied: u64,
+    /// The last index of the last snapshot the peer made or was handed, as
+    /// far as the harness saw it.
+    snapshot_index: u64,
 }
 
 impl RaftConfig {
@@ -91,6 +95,7 @@ impl RaftConfig {
                 end_names: Vec::new(),
                 log: BTreeMap::new(),
                 last_applied: 0,
+                snapshot_index: 0,
             })
             .collect();
         let cfg = RaftConfig(Arc::new(Shared {
