@@ -161,9 +161,11 @@ impl Manifest {
         Ok(())
     }
 
+    /// Every path but the solution-only ones must exist: those are the
+    /// reference's alone, and a handout has none of them.
     fn check_paths_exist(&self, root: &Path) -> Result<(), ManifestError> {
         for lab in &self.labs {
-            for path in lab.all_paths() {
+            for path in lab.paths.iter().chain(&lab.framework) {
                 if !root.join(path).exists() {
                     return Err(invalid(format!(
                         "lab {:?}: {} does not exist",
@@ -275,6 +277,20 @@ solution_only = ["raft/src/tests"]
         );
         assert_eq!(manifest.lab_of_part("2b").unwrap().name, "raft");
         assert!(manifest.lab_of_part("3A").is_none());
+    }
+
+    #[test]
+    fn a_handout_without_the_solution_only_files_loads() {
+        let root = std::env::temp_dir().join(format!("labtool-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("raft/src")).unwrap();
+        std::fs::write(root.join(FILE), MANIFEST).unwrap();
+        std::fs::write(root.join("raft/src/persister.rs"), "").unwrap();
+        let loaded = Manifest::load(&root);
+        std::fs::remove_file(root.join("raft/src/persister.rs")).unwrap();
+        let missing = Manifest::load(&root).unwrap_err().to_string();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(loaded.unwrap().labs[0].name, "raft");
+        assert!(missing.contains("persister.rs does not exist"), "{missing}");
     }
 
     #[test]
