@@ -1,16 +1,20 @@
-//! The configuration of a run from the environment: `LAB_RUNTIME` and
-//! `LAB_SEED`.
+//! The configuration of a run from the environment: `LAB_RUNTIME`,
+//! `LAB_SEED` and `LAB_STALL_SECS`.
 
 use std::ffi::OsStr;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
+use std::time::Duration;
 
-use crate::run::{Backend, Config};
+use crate::run::{Backend, Config, DEFAULT_STALL_LIMIT};
 
 /// Environment variable choosing the backend: `sim` (default) or `real`.
 pub const ENV_RUNTIME: &str = "LAB_RUNTIME";
 /// Environment variable fixing the seed (a `u64`); fresh when unset.
 pub const ENV_SEED: &str = "LAB_SEED";
+/// Environment variable setting [`Config::stall_limit`] in seconds; 10 when
+/// unset.
+pub const ENV_STALL_SECS: &str = "LAB_STALL_SECS";
 
 /// An environment variable of labrt holds a value it cannot use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +26,11 @@ pub enum EnvError {
     },
     /// `LAB_SEED` is not an unsigned 64-bit integer.
     Seed {
+        /// The value found.
+        value: String,
+    },
+    /// `LAB_STALL_SECS` is not a positive number of seconds.
+    StallLimit {
         /// The value found.
         value: String,
     },
@@ -43,9 +52,11 @@ impl Config {
     pub fn try_from_env() -> Result<Config, EnvError> {
         let backend = backend_from(std::env::var_os(ENV_RUNTIME).as_deref())?;
         let seed = seed_from(std::env::var_os(ENV_SEED).as_deref())?;
+        let stall_limit = stall_limit_from(std::env::var_os(ENV_STALL_SECS).as_deref())?;
         Ok(Config {
             backend,
             seed: seed.unwrap_or_else(fresh_seed),
+            stall_limit,
         })
     }
 }
@@ -69,6 +80,22 @@ fn seed_from(value: Option<&OsStr>) -> Result<Option<u64>, EnvError> {
     match value.map(OsStr::to_str) {
         None | Some(Some("")) => Ok(None),
         Some(Some(v)) => v.parse().map(Some).map_err(|_| bad()),
+        Some(None) => Err(bad()),
+    }
+}
+
+/// The stall limit `LAB_STALL_SECS` sets: positive seconds, fractions
+/// allowed; the default when unset or empty.
+fn stall_limit_from(value: Option<&OsStr>) -> Result<Duration, EnvError> {
+    let bad = || EnvError::StallLimit {
+        value: lossy(value),
+    };
+    match value.map(OsStr::to_str) {
+        None | Some(Some("")) => Ok(DEFAULT_STALL_LIMIT),
+        Some(Some(v)) => match v.parse::<f64>() {
+            Ok(secs) if secs > 0.0 => Duration::try_from_secs_f64(secs).map_err(|_| bad()),
+            _ => Err(bad()),
+        },
         Some(None) => Err(bad()),
     }
 }
@@ -97,6 +124,12 @@ impl fmt::Display for EnvError {
                 "{ENV_SEED}={value:?} is not a seed; use an unsigned 64-bit integer such as \
                  {ENV_SEED}=42, or leave it unset for a fresh seed"
             ),
+            EnvError::StallLimit { value } => write!(
+                f,
+                "{ENV_STALL_SECS}={value:?} is not a number of seconds; use a positive number \
+                 such as {ENV_STALL_SECS}=30, or leave it unset for {}s",
+                DEFAULT_STALL_LIMIT.as_secs()
+            ),
         }
     }
 }
@@ -107,7 +140,9 @@ impl std::error::Error for EnvError {}
 mod tests {
     use std::ffi::OsStr;
 
-    use super::{EnvError, backend_from, seed_from};
+    use std::time::Duration;
+
+    use super::{EnvError, backend_from, seed_from, stall_limit_from};
     use crate::Backend;
 
     fn os(s: &str) -> Option<&OsStr> {
@@ -124,6 +159,19 @@ mod tests {
             assert_eq!(
                 backend_from(os(bad)),
                 Err(EnvError::Runtime { value: bad.into() })
+            );
+        }
+    }
+
+    #[test]
+    fn the_stall_limit_is_positive_seconds_or_the_default() {
+        assert_eq!(stall_limit_from(None), Ok(crate::run::DEFAULT_STALL_LIMIT));
+        assert_eq!(stall_limit_from(os("30")), Ok(Duration::from_secs(30)));
+        assert_eq!(stall_limit_from(os("0.5")), Ok(Duration::from_millis(500)));
+        for bad in ["0", "-1", "x", "inf", "1e30"] {
+            assert_eq!(
+                stall_limit_from(os(bad)),
+                Err(EnvError::StallLimit { value: bad.into() })
             );
         }
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::env::{ENV_RUNTIME, ENV_SEED};
+use crate::env::{ENV_RUNTIME, ENV_SEED, ENV_STALL_SECS};
 use crate::run::Backend;
 
 /// A failed run: what went wrong, and how to replay it.
@@ -46,7 +46,43 @@ pub enum FailureKind {
     Livelock {
         /// Scheduling steps taken at one virtual instant.
         steps: u64,
+        /// The thread that took the most of them.
+        culprit: Culprit,
     },
+    /// Sim: the virtual clock stood still for the run's stall limit of wall
+    /// time while a thread kept running: it blocks in a std call between
+    /// labrt calls (`std::thread::sleep`, `std::sync`), or spins.
+    Stalled {
+        /// Wall time the clock stood still.
+        wall: Duration,
+        /// Scheduling steps taken in that time.
+        steps: u64,
+        /// The thread that took the most of them.
+        culprit: Culprit,
+    },
+}
+
+/// The thread that kept a livelocked or stalled run busy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Culprit {
+    /// Its labrt name.
+    pub thread: String,
+    /// Its last labrt call and the source location of that call, if any.
+    pub last_call: Option<String>,
+}
+
+/// Steps per wall second above which a stalled run spins rather than
+/// blocks: a spinning thread makes millions, one that sleeps in std a few.
+const SPIN_STEPS_PER_SEC: f64 = 100_000.0;
+
+impl fmt::Display for Culprit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "thread '{}'", self.thread)?;
+        match &self.last_call {
+            Some(call) => write!(f, " (its last labrt call: {call})"),
+            None => write!(f, " (it made no labrt call yet)"),
+        }
+    }
 }
 
 /// A thread named in a deadlock report.
@@ -82,11 +118,33 @@ impl fmt::Display for FailureKind {
                 }
                 Ok(())
             }
-            FailureKind::Livelock { steps } => writeln!(
+            FailureKind::Livelock { steps, culprit } => writeln!(
                 f,
-                "labrt: livelock: {steps} scheduling steps without the virtual clock moving \
-                 (threads spin instead of waiting)"
+                "labrt: livelock: {steps} scheduling steps without the virtual clock moving: \
+                 {culprit} spins instead of waiting; wait on a labrt Condvar or channel, or \
+                 labrt::time::sleep between polls"
             ),
+            FailureKind::Stalled {
+                wall,
+                steps,
+                culprit,
+            } => {
+                let cause = if *steps as f64 / wall.as_secs_f64() > SPIN_STEPS_PER_SEC {
+                    "it most likely spins: it polls in a loop without ever waiting; wait on a \
+                     labrt Condvar or channel, or labrt::time::sleep between polls"
+                } else {
+                    "it most likely blocks in a std call between labrt calls: \
+                     std::thread::sleep, std::sync::Mutex or Condvar, a std channel or blocking \
+                     I/O, which stop the simulated clock; use labrt::time::sleep, labrt::sync \
+                     and labrt::chan"
+                };
+                writeln!(
+                    f,
+                    "labrt: stalled: the virtual clock stood still for {wall:.1?} of wall \
+                     time ({steps} scheduling steps) while {culprit} kept running; {cause} \
+                     ({ENV_STALL_SECS} sets the limit)"
+                )
+            }
         }
     }
 }

@@ -32,7 +32,11 @@
 //! what it can):
 //! - block, sleep, read the clock, spawn and draw random numbers only through
 //!   labrt. A std primitive blocks the run's only OS thread; the watchdog
-//!   reports a run that makes no labrt call for 5 s of wall time.
+//!   reports a run that makes no labrt call for 5 s of wall time, and a run
+//!   whose virtual clock stands still for `LAB_STALL_SECS` (10) seconds of
+//!   wall time while a thread keeps running fails as stalled, naming the
+//!   thread, its last labrt call and the likely cause (a std blocking call
+//!   such as `std::thread::sleep`, or a spin).
 //! - in sim, all simulated threads of a run share one OS thread, so they share
 //!   `thread_local!` values and `std::thread::panicking()`; keep per-thread
 //!   state in values the thread owns.
@@ -74,7 +78,7 @@ pub mod sync;
 pub mod thread;
 pub mod time;
 
-pub use env::{ENV_RUNTIME, ENV_SEED, EnvError};
-pub use failure::{BlockedThread, Failure, FailureKind};
-pub use run::{Backend, Config, Report, backend, run};
+pub use env::{ENV_RUNTIME, ENV_SEED, ENV_STALL_SECS, EnvError};
+pub use failure::{BlockedThread, Culprit, Failure, FailureKind};
+pub use run::{Backend, Config, DEFAULT_STALL_LIMIT, Report, backend, run};
 pub use stub::unimplemented;

@@ -34,7 +34,14 @@ pub struct Config {
     pub backend: Backend,
     /// The seed of the scheduler (sim) and of [`crate::rand`] (both).
     pub seed: u64,
+    /// Sim: wall time the virtual clock may stand still while threads keep
+    /// running before the run fails as stalled (a std blocking call or a
+    /// spin between labrt calls).
+    pub stall_limit: Duration,
 }
+
+/// The default [`Config::stall_limit`].
+pub const DEFAULT_STALL_LIMIT: Duration = Duration::from_secs(10);
 
 /// What a successful run reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +66,7 @@ impl Config {
         Config {
             backend: Backend::Sim,
             seed,
+            stall_limit: DEFAULT_STALL_LIMIT,
         }
     }
 
@@ -67,6 +75,15 @@ impl Config {
         Config {
             backend: Backend::Real,
             seed,
+            stall_limit: DEFAULT_STALL_LIMIT,
+        }
+    }
+
+    /// The same configuration with another [`Config::stall_limit`].
+    pub fn with_stall_limit(self, stall_limit: Duration) -> Config {
+        Config {
+            stall_limit,
+            ..self
         }
     }
 
@@ -95,7 +112,7 @@ impl Config {
             .map(String::from);
         let (elapsed, threads, trace, steps, failure, unimplemented) = match self.backend {
             Backend::Sim => {
-                let (stats, failure) = sim::executor::run(self.seed, body);
+                let (stats, failure) = sim::executor::run(self.seed, self.stall_limit, body);
                 (
                     stats.now,
                     stats.spawned,

@@ -9,6 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::ptr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
@@ -80,8 +81,12 @@ fn guarded(kernel: &Kernel, f: impl FnOnce()) {
 
 /// Runs `body` as the main thread of a simulated run with `seed`, until it
 /// returns or the run fails. Returns the run's figures and its failure.
-pub(crate) fn run(seed: u64, body: impl FnOnce()) -> (Stats, Option<FailureKind>) {
-    let kernel = Kernel::new(seed);
+pub(crate) fn run(
+    seed: u64,
+    stall_limit: Duration,
+    body: impl FnOnce(),
+) -> (Stats, Option<FailureKind>) {
+    let kernel = Kernel::new(seed, stall_limit);
     watchdog::watch(&kernel, seed);
     let _ctx = context::enter(Ctx::Sim(kernel.clone()));
     let mut tasks: Vec<Option<Task>> = Vec::new();

@@ -23,7 +23,7 @@ use super::scheduler::Scheduler;
 use super::trace::TraceHash;
 use super::watchdog::Progress;
 use crate::context::{self, Ctx};
-use crate::failure::{BlockedThread, FailureKind};
+use crate::failure::{BlockedThread, Culprit, FailureKind};
 use crate::stub::Reached;
 use crate::thread::Job;
 
@@ -33,6 +33,11 @@ pub(crate) type Tid = usize;
 /// Steps allowed without the virtual clock moving before the run is declared
 /// a livelock: threads keep running but none of them ever waits for time.
 const LIVELOCK_STEPS: u64 = 10_000_000;
+/// Steps at one virtual instant after which the stall check starts reading
+/// the wall clock, and the steps between two reads: a run's clock usually
+/// moves long before, and a frozen one pays a read every few steps only.
+const STALL_WATCH_STEPS: u64 = 64;
+const STALL_READ_EVERY: u64 = 16;
 
 /// Blocking calls allowed while a run is torn down, where they all return at
 /// once; past this, a destructor is polling for something that can no longer
@@ -84,6 +89,11 @@ struct Thread {
     timed_out: bool,
     /// A panic is unwinding this thread's stack.
     unwinding: bool,
+    /// Scheduling steps it took since the virtual clock last moved: the
+    /// thread with the most is the one that keeps a stalled run busy.
+    steps: u64,
+    /// Its last labrt call and where it made it.
+    last_call: Option<(&'static str, &'static Location<'static>)>,
 }
 
 /// What the executor should do next.
@@ -115,6 +125,14 @@ struct State {
     trace: TraceHash,
     steps: u64,
     steps_at_last_advance: u64,
+    /// Wall time the virtual clock has stood still while steps went on,
+    /// each stretch between two reads counting at most half the stall limit.
+    still_for: Duration,
+    /// The last read of the wall clock by the stall check.
+    wall_at_last_read: std::time::Instant,
+    stall_limit: Duration,
+    /// Set when a step found the run stalled; `pick` reports it.
+    stalled: bool,
     spawned: u64,
     pending: Vec<(Tid, Job)>,
     failure: Option<FailureKind>,
@@ -131,7 +149,7 @@ pub(crate) struct Kernel {
 }
 
 impl Kernel {
-    pub(crate) fn new(seed: u64) -> Arc<Kernel> {
+    pub(crate) fn new(seed: u64, stall_limit: Duration) -> Arc<Kernel> {
         let state = State {
             now: Duration::ZERO,
             threads: Vec::new(),
@@ -145,6 +163,10 @@ impl Kernel {
             trace: TraceHash::new(seed),
             steps: 0,
             steps_at_last_advance: 0,
+            still_for: Duration::ZERO,
+            wall_at_last_read: std::time::Instant::now(),
+            stall_limit,
+            stalled: false,
             spawned: 0,
             pending: Vec::new(),
             failure: None,
@@ -171,29 +193,42 @@ impl Kernel {
     /// Entry of every labrt operation: checks the caller, then lets the
     /// scheduler pick who runs next.
     #[track_caller]
-    pub(crate) fn op(self: &Arc<Self>, what: &str) {
+    pub(crate) fn op(self: &Arc<Self>, what: &'static str) {
         self.check_current(what);
-        self.yield_now();
+        self.yield_from(Some((what, Location::caller())));
     }
 
     /// A scheduling point: the current thread stays runnable, and the
     /// scheduler picks who runs next (possibly the same thread).
     pub(crate) fn yield_now(&self) {
+        self.yield_from(None);
+    }
+
+    /// [`Kernel::yield_now`], noting the labrt call that made it.
+    fn yield_from(&self, call: Option<(&'static str, &'static Location<'static>)>) {
         if self.is_tearing_down() {
             self.count_teardown_op();
             return;
         }
         {
             let mut st = self.state.lock();
-            if st.runnable.is_empty() && !st.timers.has_due(st.now) && !st.livelocked() {
+            let me = st.current;
+            if call.is_some() {
+                st.threads[me].last_call = call;
+            }
+            if st.runnable.is_empty()
+                && !st.timers.has_due(st.now)
+                && !st.livelocked()
+                && !st.check_stall()
+            {
                 // Nobody else could be picked: skip the switch, but count the
                 // step, so that a lone thread spinning on the frozen clock is
-                // caught as a livelock by `pick`.
+                // caught as a livelock or a stall by `pick`.
                 st.steps += 1;
+                st.threads[me].steps += 1;
                 self.progress.tick();
                 return;
             }
-            let me = st.current;
             st.threads[me].status = Status::Runnable;
             st.runnable.push(me);
         }
@@ -462,6 +497,8 @@ impl State {
             status: Status::Runnable,
             timed_out: false,
             unwinding: false,
+            steps: 0,
+            last_call: None,
         };
         match self.free.pop() {
             Some(tid) => {
@@ -512,6 +549,45 @@ impl State {
         self.steps - self.steps_at_last_advance > LIVELOCK_STEPS
     }
 
+    /// Whether the virtual clock has stood still for the stall limit of
+    /// wall time while threads kept taking steps. A stretch between two
+    /// reads counts at most half the limit: one long computation (the
+    /// linearizability check, say) is not a stall by itself, and a
+    /// labrt-free stretch that never ends is the watchdog's to report. The
+    /// wall clock never steers the schedule, so the trace stays the seed's.
+    fn check_stall(&mut self) -> bool {
+        let at_instant = self.steps - self.steps_at_last_advance;
+        if self.stalled || at_instant < STALL_WATCH_STEPS || at_instant % STALL_READ_EVERY != 0 {
+            return self.stalled;
+        }
+        let now = std::time::Instant::now();
+        if at_instant == STALL_WATCH_STEPS {
+            // The first read: stretches count from here on.
+            self.wall_at_last_read = now;
+        }
+        let stretch = now - self.wall_at_last_read;
+        self.wall_at_last_read = now;
+        self.still_for += stretch.min(self.stall_limit / 2);
+        self.stalled = self.still_for > self.stall_limit;
+        self.stalled
+    }
+
+    /// The thread that took the most steps since the clock last moved, and
+    /// its last labrt call.
+    fn culprit(&self) -> Culprit {
+        let busiest = self
+            .threads
+            .iter()
+            .filter(|t| !matches!(t.status, Status::Free))
+            .max_by_key(|t| t.steps);
+        Culprit {
+            thread: busiest.map_or_else(|| "?".to_string(), |t| t.name.to_string()),
+            last_call: busiest
+                .and_then(|t| t.last_call)
+                .map(|(what, at)| format!("{what} at {at}")),
+        }
+    }
+
     fn pick(&mut self) -> Result<Tid, FailureKind> {
         self.fire_due_timers();
         if self.runnable.is_empty() {
@@ -520,12 +596,22 @@ impl State {
             };
             self.now = deadline;
             self.steps_at_last_advance = self.steps;
+            self.still_for = Duration::ZERO;
+            self.threads.iter_mut().for_each(|t| t.steps = 0);
             self.trace.mix(deadline.as_nanos() as u64);
             self.fire_due_timers();
         }
         if self.livelocked() {
             return Err(FailureKind::Livelock {
                 steps: LIVELOCK_STEPS,
+                culprit: self.culprit(),
+            });
+        }
+        if self.check_stall() {
+            return Err(FailureKind::Stalled {
+                wall: self.still_for,
+                steps: self.steps - self.steps_at_last_advance,
+                culprit: self.culprit(),
             });
         }
         let i = self.scheduler.pick(self.runnable.len());
@@ -533,6 +619,7 @@ impl State {
         self.threads[tid].status = Status::Running;
         self.current = tid;
         self.steps += 1;
+        self.threads[tid].steps += 1;
         self.trace.mix(tid as u64);
         Ok(tid)
     }

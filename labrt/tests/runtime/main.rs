@@ -3,6 +3,7 @@
 mod chan;
 mod determinism;
 mod guard;
+mod stall;
 mod stub;
 mod sync;
 mod teardown;
