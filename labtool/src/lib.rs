@@ -10,8 +10,11 @@
 //!
 //! What a student owns is listed once, in `student.toml` ([`manifest`]);
 //! the reference marks its solution in those files with SOLUTION regions
-//! ([`regions`]).
+//! ([`regions`]). `handout --verify` runs tests with [`process`] and
+//! reads their failures with [`report`].
 
 pub mod handout;
 pub mod manifest;
+pub mod process;
 pub mod regions;
+pub mod report;

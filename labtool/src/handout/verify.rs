@@ -6,15 +6,14 @@
 //! test that hangs is caught and named rather than waited on.
 
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use crate::manifest::Manifest;
+use crate::process::{self, ENV_RUNTIME, ENV_SEED, ENV_SEEDS};
+use crate::report::{self, Report};
 
-/// What a failing sim run's report says before the stubs it reached.
-const UNIMPLEMENTED: &str = "unimplemented, reached in this run:";
 /// The harness's time limit on a test, on the run's clock.
 const TIME_LIMIT_SECS: f64 = 120.0;
 
@@ -178,13 +177,13 @@ pub fn verify(out: &Path, manifest: &Manifest, options: &Options) -> Result<Veri
 }
 
 fn cargo(out: &Path, options: &Options) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = process::cargo();
     command
         .current_dir(out)
         .env("CARGO_TARGET_DIR", &options.target_dir)
-        .env("LAB_RUNTIME", "sim")
-        .env("LAB_SEED", "1")
-        .env_remove("LAB_SEEDS")
+        .env(ENV_RUNTIME, "sim")
+        .env(ENV_SEED, "1")
+        .env_remove(ENV_SEEDS)
         .env_remove("RUSTFLAGS");
     command
 }
@@ -222,11 +221,7 @@ fn list_tests(
         error,
     })?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let names: Vec<String> = stdout
-        .lines()
-        .filter_map(|l| l.strip_suffix(": test"))
-        .map(String::from)
-        .collect();
+    let names = report::listed_tests(&stdout);
     if names.is_empty() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(VerifyError::NoTests {
@@ -246,62 +241,22 @@ fn run_test(
     let mut command = cargo(out, options);
     command
         .args(["test", "-q", "-p", "tests", "--test", suite, name])
-        .args(["--", "--exact", "--nocapture"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let started = Instant::now();
-    let mut child = command.spawn().map_err(|error| VerifyError::Spawn {
-        command: format!("cargo test --test {suite} {name}"),
-        error,
+        .args(["--", "--exact", "--nocapture"]);
+    let finished = process::run(&mut command, options.test_wall_limit).map_err(|error| {
+        VerifyError::Spawn {
+            command: format!("cargo test --test {suite} {name}"),
+            error,
+        }
     })?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = wait_or_kill(&mut child, options.test_wall_limit);
-    let wall = started.elapsed();
-    let output = format!(
-        "{}{}",
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default()
-    );
-    let outcome = match status {
+    let outcome = match finished.status {
         None => Outcome::Hung,
-        Some(status) => judge(status, &output),
+        Some(status) => judge(status, &finished.output()),
     };
     Ok(TestRun {
         name: name.to_string(),
-        wall,
+        wall: finished.wall,
         outcome,
     })
-}
-
-/// Reads a pipe to its end on a thread of its own, so a chatty test never
-/// blocks on a full pipe.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            text = String::from_utf8_lossy(&bytes).into_owned();
-        }
-        text
-    })
-}
-
-/// The child's exit status, or None if it ran past `limit` and was killed.
-fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Some(status);
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// What a finished test's status and output say.
@@ -309,33 +264,20 @@ fn judge(status: ExitStatus, output: &str) -> Outcome {
     if status.success() {
         return Outcome::Passed;
     }
-    let Some(unimplemented) = output
-        .lines()
-        .find_map(|l| l.trim().strip_prefix(UNIMPLEMENTED))
-    else {
+    let report = Report::parse(output);
+    let Some(unimplemented) = report.unimplemented else {
         return Outcome::Unnamed {
             tail: tail(output, 15),
         };
     };
-    let at_secs = run_clock_at_failure(output).unwrap_or(f64::NAN);
+    let at_secs = report.clock_secs.unwrap_or(f64::NAN);
     if at_secs.is_nan() || at_secs > TIME_LIMIT_SECS {
         return Outcome::TooLate { at_secs };
     }
     Outcome::FailedAsExpected {
         at_secs,
-        unimplemented: unimplemented.trim().to_string(),
+        unimplemented,
     }
-}
-
-/// The run-clock time a sim failure report gives: `sim seed 1, virtual
-/// time 5.2s`.
-fn run_clock_at_failure(output: &str) -> Option<f64> {
-    let (_, rest) = output.split_once("virtual time ")?;
-    let number: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    number.parse().ok()
 }
 
 fn tail(output: &str, lines: usize) -> String {
