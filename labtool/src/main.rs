@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use labtool::handout::{Plan, verify};
+use labtool::stress::{self, plan::Limit, plan::parse_duration};
 
 /// The labs' tools.
 #[derive(Parser)]
@@ -42,6 +43,39 @@ enum Tool {
         #[arg(long, default_value_t = 120)]
         test_wall_limit: u64,
     },
+    /// Run chosen tests on many seeds, each run a process of its own, and
+    /// end with a table of the failures and the commands that replay them.
+    Stress(StressArgs),
+}
+
+/// `lab stress`'s options.
+#[derive(Args)]
+struct StressArgs {
+    /// Only tests whose names hold one of these, as `cargo test` filters.
+    filters: Vec<String>,
+    /// Only the tests of these parts (e.g. 2A): repeat it, or separate
+    /// with commas. Only the suites of their labs are built.
+    #[arg(long = "part", value_delimiter = ',')]
+    parts: Vec<String>,
+    /// Consecutive seeds per test [default: 100].
+    #[arg(long, conflicts_with = "duration", value_parser = clap::value_parser!(u64).range(1..))]
+    seeds: Option<u64>,
+    /// Instead of a number of seeds, go on issuing seeds round the tests
+    /// for this long: 90s, 10m, 1h30m.
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<Duration>,
+    /// The first seed [default: a fresh one, printed].
+    #[arg(long)]
+    first_seed: Option<u64>,
+    /// Runs at a time [default: one per core, or 1 with --real].
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
+    /// Run on the real clock (LAB_RUNTIME=real) instead of in sim.
+    #[arg(long)]
+    real: bool,
+    /// Wall-clock seconds a run may take before it is killed as a hang.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +97,7 @@ fn main() -> ExitCode {
                 test_wall_limit: Duration::from_secs(test_wall_limit),
             }),
         ),
+        Tool::Stress(args) => stress(&cli.root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -96,6 +131,38 @@ fn regions(root: &std::path::Path) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+fn stress(root: &std::path::Path, args: StressArgs) -> Result<(), String> {
+    let limit = match args.duration {
+        Some(duration) => Limit::Duration(duration),
+        None => Limit::Seeds(args.seeds.unwrap_or(100)),
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
+    let workers = args.jobs.unwrap_or(if args.real { 1 } else { cores });
+    let options = stress::Options {
+        filters: args.filters,
+        parts: args.parts,
+        limit,
+        first_seed: args.first_seed.unwrap_or_else(fresh_seed),
+        workers: workers as usize,
+        real: args.real,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let stressed = stress::stress(root, &options).map_err(|e| e.to_string())?;
+    if stressed.failures > 0 {
+        return Err(format!(
+            "{} of {} runs failed or hung",
+            stressed.failures, stressed.runs
+        ));
+    }
+    Ok(())
+}
+
+/// A seed no earlier session is likely to have used.
+fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
 fn handout(

@@ -1,0 +1,191 @@
+//! `lab stress` as people run it: on the reference, where every run
+//! passes, and on a small repository of its own whose tests pass, fail on
+//! odd seeds, or hang, so that each way a run can end is seen in the table.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs `lab` in `root` with `args`.
+fn lab(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lab"));
+    command
+        .current_dir(root)
+        .arg("stress")
+        .args(args)
+        .env_remove("LAB_SEEDS");
+    if let Some(dir) = target_dir {
+        command.env("CARGO_TARGET_DIR", dir);
+    }
+    command.output().expect("the lab binary runs")
+}
+
+/// The table's row of `test`: runs, failures, then the other cells.
+fn row<'a>(stdout: &'a str, test: &str) -> Vec<&'a str> {
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(test))
+        .unwrap_or_else(|| panic!("no row for {test}:\n{stdout}"));
+    line.split_whitespace().skip(1).collect()
+}
+
+#[test]
+fn the_reference_passes_every_2a_test_on_two_seeds() {
+    let output = lab(
+        &repository(),
+        &[
+            "--part",
+            "2A",
+            "--seeds",
+            "2",
+            "-j",
+            "2",
+            "--first-seed",
+            "1",
+        ],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    let rows: Vec<&str> = stdout.lines().filter(|l| l.contains("_2a ")).collect();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    for line in rows {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(cells[1..4], ["2", "0", "0.0%"], "{line}");
+    }
+    assert_eq!(row(&stdout, "total")[..3], ["6", "0", "0.0%"], "{stdout}");
+    assert!(stdout.contains("lab stress: 6 runs in"), "{stdout}");
+}
+
+/// The suite of the small repository: what its runs see is part of what
+/// it checks.
+const SUITE: &str = r#"
+fn seed() -> u64 {
+    std::env::var("LAB_SEED").unwrap().parse().unwrap()
+}
+
+#[test]
+fn passes_2a() {
+    assert_eq!(std::env::var("LAB_RUNTIME").as_deref(), Ok("sim"));
+    assert!(std::env::var_os("LAB_SEEDS").is_none());
+    assert_eq!(std::env::var("CARGO_PKG_NAME").as_deref(), Ok("tests"));
+    assert!(std::env::current_dir().unwrap().ends_with("tests"));
+    seed();
+}
+
+#[test]
+fn fails_on_odd_seeds_2a() {
+    let seed = seed();
+    assert!(seed % 2 == 0, "seed {seed} is odd");
+}
+
+#[test]
+fn hangs_2b() {
+    std::thread::sleep(std::time::Duration::from_secs(600));
+}
+"#;
+
+/// A repository with one lab whose suite is [`SUITE`], in a fresh
+/// directory.
+fn small_repository() -> PathBuf {
+    let root = std::env::temp_dir().join(format!("labtool-stress-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"tests\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "tests/Cargo.toml",
+            "[package]\nname = \"tests\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [[test]]\nname = \"raft\"\npath = \"tests/raft.rs\"\n",
+        ),
+        ("tests/src/lib.rs", ""),
+        ("tests/tests/raft.rs", SUITE),
+        ("raft/src/lib.rs", ""),
+        (
+            "student.toml",
+            "[[lab]]\nname = \"raft\"\ntitle = \"Raft\"\nparts = [\"2A\", \"2B\"]\n\
+             suite = \"raft\"\npaths = [\"raft/src\"]\n",
+        ),
+    ];
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    root
+}
+
+#[test]
+fn failures_and_hangs_are_counted_logged_and_given_a_replay() {
+    let root = small_repository();
+    let target = root.join("target");
+    let args = [
+        "--part",
+        "2A",
+        "--seeds",
+        "4",
+        "--first-seed",
+        "1",
+        "-j",
+        "2",
+    ];
+    let output = lab(&root, &args, Some(&target));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("lab: 2 of 8 runs failed or hung"),
+        "{stderr}"
+    );
+    assert_eq!(
+        row(&stdout, "passes_2a")[..3],
+        ["4", "0", "0.0%"],
+        "{stdout}"
+    );
+    let failing = row(&stdout, "fails_on_odd_seeds_2a").join(" ");
+    assert!(
+        failing.starts_with("4 2 50.0%") && failing.ends_with("1, 3 seed 1 is odd"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("failed: fails_on_odd_seeds_2a seed 3 ("),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "  LAB_RUNTIME=sim LAB_SEED=1 cargo test -p tests --test raft fails_on_odd_seeds_2a \
+             -- --exact\n"
+        ),
+        "{stdout}"
+    );
+    let logs = target.join("stress");
+    let log = std::fs::read_to_string(logs.join("fails_on_odd_seeds_2a-3.log")).unwrap();
+    assert!(log.contains("seed 3 is odd"), "{log}");
+    assert!(!logs.join("fails_on_odd_seeds_2a-2.log").exists());
+
+    let args = [
+        "hangs",
+        "--seeds",
+        "1",
+        "--first-seed",
+        "1",
+        "--timeout",
+        "1",
+    ];
+    let output = lab(&root, &args, Some(&target));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let hung = row(&stdout, "hangs_2b").join(" ");
+    assert!(hung.contains("hung: killed after 1s"), "{stdout}");
+    assert!(
+        logs.join("hangs_2b-1.log").exists() && logs.join("fails_on_odd_seeds_2a-3.log").exists(),
+        "a session keeps the logs of the tests it does not run"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
