@@ -29,7 +29,7 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b handout bench check check-handout
+	test-2d test-3 test-3a test-3b stress handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
 help:
@@ -103,6 +103,12 @@ test-3b:
 ## The whole key/value lab: 3A, then 3B.
 test-3:
 	@$(call PARTS,kvraft,3a 3b)
+
+## Chosen tests on many seeds, each run its own process, then a table of
+## failures and their replays: make stress ARGS="--part 2B --seeds 500"
+## (all of `lab stress --help`).
+stress:
+	$(LAB_TOOL) stress $(ARGS)
 
 ## The raft suite as CI runs it: fixed seeds in sim, then once in real time.
 test-raft-ci:
