@@ -40,6 +40,7 @@
 pub mod bench_table;
 mod course_lines;
 pub mod kv_harness;
+mod peer_table;
 pub mod raft_harness;
 mod runner;
 

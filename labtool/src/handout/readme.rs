@@ -39,7 +39,7 @@ pub(super) fn render(manifest: &Manifest, plan: &Plan) -> String {
         }
         writeln!(files).unwrap();
     }
-    TEMPLATE.replace("{{files}}\n", &files)
+    TEMPLATE.replace("{{files}}", files.trim_end_matches('\n'))
 }
 
 /// The make target that runs every part of a lab: `2` for 2A-2D.

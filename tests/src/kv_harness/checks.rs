@@ -4,7 +4,6 @@
 use linearizability::models::kv::KvModel;
 use linearizability::{Verdict, check, visualize};
 
-use super::History;
 use super::clerk::KvOperation;
 
 /// Search steps the linearizability checker may take on one test's
@@ -19,32 +18,42 @@ pub fn append_token(client: usize, j: usize) -> String {
 
 /// Checks that `value` holds client `client`'s first `count` appends, each
 /// exactly once and in order.
+///
+/// # Panics
+/// With [`appends_failure`]'s message, if it finds one.
 pub fn check_clnt_appends(client: usize, value: &str, count: usize) {
+    if let Some(failure) = appends_failure(client, value, count) {
+        panic!("{failure}");
+    }
+}
+
+/// What is wrong with client `client`'s first `count` appends in `value`,
+/// if anything: one missing, duplicated or out of order.
+pub fn appends_failure(client: usize, value: &str, count: usize) -> Option<String> {
     let mut last_offset = None;
     for j in 0..count {
         let wanted = append_token(client, j);
         let Some(offset) = value.find(&wanted) else {
-            panic!(
+            return Some(format!(
                 "{client} missing element {wanted:?} in Append result {}",
                 shorten(value)
-            );
+            ));
         };
-        let last = value.rfind(&wanted).expect("found above");
-        assert_eq!(
-            last,
-            offset,
-            "duplicate element {wanted:?} in Append result {}",
-            shorten(value)
-        );
-        if let Some(previous) = last_offset {
-            assert!(
-                offset > previous,
+        if value.rfind(&wanted) != Some(offset) {
+            return Some(format!(
+                "duplicate element {wanted:?} in Append result {}",
+                shorten(value)
+            ));
+        }
+        if last_offset.is_some_and(|previous| offset <= previous) {
+            return Some(format!(
                 "wrong order for element {wanted:?} in Append result {}",
                 shorten(value)
-            );
+            ));
         }
         last_offset = Some(offset);
     }
+    None
 }
 
 /// [`check_clnt_appends`] for every client `i`, with `counts[i]` appends.
@@ -71,14 +80,6 @@ fn shorten(value: &str) -> String {
         &value[tail..],
         value.len()
     )
-}
-
-/// Fails unless the recorded history is linearizable; see
-/// [`linearizability_failure`].
-pub fn check_linearizable(history: &History) {
-    if let Some(failure) = linearizability_failure(&history.operations()) {
-        panic!("{failure}");
-    }
 }
 
 /// Why `ops` fail the linearizability check, if they do. An illegal

@@ -111,10 +111,17 @@ impl TestClerk {
     /// A counted get that must return `want`.
     pub fn check(&mut self, key: &str, want: &str) {
         let got = self.get(key);
-        assert_eq!(
-            got, want,
-            "get({key:?}): expected {want:?}, received {got:?}"
-        );
+        if got != want {
+            self.fail(format_args!(
+                "get({key:?}): expected {want:?}, received {got:?}"
+            ));
+        }
+    }
+
+    /// Fails the test with `message` and the table of every server.
+    #[track_caller]
+    pub fn fail(&self, message: impl std::fmt::Display) -> ! {
+        self.cfg.fail(message)
     }
 
     /// Runs `input`, counts it, and records it in `log` as `client`'s if

@@ -22,14 +22,20 @@ impl KvConfig {
     }
 
     fn set_links(&self, i: usize, others: &[usize], up: bool) {
-        let state = self.0.state.lock();
+        let mut state = self.0.state.lock();
         for &j in others {
             for (from, to) in [(i, j), (j, i)] {
-                if let Some(end) = state.servers[from].end_names.get(to) {
+                let slot = &mut state.servers[from];
+                if let Some(end) = slot.end_names.get(to) {
                     self.0
                         .net
                         .enable(end, up)
                         .expect("the harness made this end");
+                    if up {
+                        slot.links.insert(to);
+                    } else {
+                        slot.links.remove(&to);
+                    }
                 }
             }
         }
@@ -79,6 +85,7 @@ impl KvConfig {
             let mut state = self.0.state.lock();
             let slot = &mut state.servers[i];
             slot.end_names = ends.iter().map(|(name, _)| name.clone()).collect();
+            slot.links.clear();
             slot.persister = slot.persister.copy();
             slot.persister.clone()
         };

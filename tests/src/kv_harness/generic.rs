@@ -10,7 +10,7 @@ use labrt::thread::{self, JoinHandle};
 use labrt::time::{Duration, Instant, sleep};
 use linearizability::models::kv::KvInput;
 
-use super::checks::{append_token, check_clnt_appends, check_linearizable};
+use super::checks::{append_token, appends_failure, linearizability_failure};
 use super::{History, KvConfig, KvSetup, TestClerk};
 use crate::raft_harness::ELECTION_TIMEOUT;
 
@@ -106,7 +106,9 @@ impl GenericTest {
         for _ in 0..ITERATIONS {
             self.round(&cfg, &history, &mut ck);
         }
-        check_linearizable(&history);
+        if let Some(failure) = linearizability_failure(&history.operations()) {
+            cfg.fail(failure);
+        }
         cfg.end();
         cfg.cleanup();
     }
@@ -153,8 +155,11 @@ impl GenericTest {
             let appends = count.recv().expect("every client reports its count");
             let key = client.to_string();
             let value = ck.run(KvInput::Get { key }, Some((history, 0)));
-            if !self.random_keys {
-                check_clnt_appends(client, &value, appends);
+            if self.random_keys {
+                continue;
+            }
+            if let Some(failure) = appends_failure(client, &value, appends) {
+                cfg.fail(failure);
             }
         }
         for client in clients {
@@ -163,11 +168,17 @@ impl GenericTest {
         match self.maxraftstate {
             Some(max) => {
                 let size = cfg.log_size();
-                assert!(size <= 8 * max, "logs were not trimmed ({size} > 8*{max})");
+                if size > 8 * max {
+                    cfg.fail(format_args!("logs were not trimmed ({size} > 8*{max})"));
+                }
             }
             None => {
                 let size = cfg.snapshot_size();
-                assert_eq!(size, 0, "snapshot too large ({size}), should not be used");
+                if size != 0 {
+                    cfg.fail(format_args!(
+                        "snapshot too large ({size}), should not be used"
+                    ));
+                }
             }
         }
     }
@@ -224,11 +235,10 @@ impl GenericTest {
                 j += 1;
             } else {
                 let got = ck.run(KvInput::Get { key: key.clone() }, log);
-                if !self.random_keys {
-                    assert_eq!(
-                        got, last,
+                if !self.random_keys && got != last {
+                    ck.fail(format_args!(
                         "get wrong value, key {key:?}: wanted {last:?}, got {got:?}"
-                    );
+                    ));
                 }
             }
         }
@@ -275,13 +285,16 @@ pub fn speed_test(part: &str, maxraftstate: Option<usize>) {
     }
     let took = start.elapsed();
     let value = ck.direct().get("x");
-    check_clnt_appends(0, &value, SPEED_OPS);
+    if let Some(failure) = appends_failure(0, &value, SPEED_OPS) {
+        cfg.fail(failure);
+    }
     let limit = SPEED_PER_OP * SPEED_OPS as u32;
-    assert!(
-        took <= limit,
-        "Operations completed too slowly: {:?}/op > {SPEED_PER_OP:?}/op",
-        took / SPEED_OPS as u32
-    );
+    if took > limit {
+        cfg.fail(format_args!(
+            "Operations completed too slowly: {:?}/op > {SPEED_PER_OP:?}/op",
+            took / SPEED_OPS as u32
+        ));
+    }
     cfg.end();
     cfg.cleanup();
 }

@@ -11,8 +11,9 @@ mod clerk;
 mod cluster;
 mod generic;
 mod report;
+mod summary;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -23,7 +24,7 @@ use labrt::time::Instant;
 use raft::Persister;
 
 pub use checks::{
-    check_clnt_appends, check_concurrent_appends, check_linearizable, linearizability_failure,
+    appends_failure, check_clnt_appends, check_concurrent_appends, linearizability_failure,
 };
 pub use clerk::{History, KvOperation, TestClerk};
 pub use generic::{GenericTest, speed_test};
@@ -68,6 +69,8 @@ struct ServerSlot {
     persister: Persister,
     /// The names of the server's ends, by the server they lead to.
     end_names: Vec<String>,
+    /// The servers its enabled ends lead to.
+    links: BTreeSet<usize>,
 }
 
 impl KvConfig {
@@ -79,6 +82,7 @@ impl KvConfig {
                 kv: None,
                 persister: Persister::new(),
                 end_names: Vec::new(),
+                links: BTreeSet::new(),
             })
             .collect();
         let cfg = KvConfig(Arc::new(Shared {

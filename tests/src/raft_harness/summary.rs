@@ -1,32 +1,11 @@
-//! The table a failed check ends with: every peer as the harness sees it.
-//!
-//! It uses only what the course API and the harness observe (`get_state`,
-//! the persister's sizes, what each peer applied, the snapshots the harness
-//! made or was handed), so it works for any Raft, a student's included; it
-//! never reaches into a peer's internals.
+//! The table a failed Raft check ends with: every peer as the harness sees
+//! it through the course API (`get_state`, the persister's sizes, what
+//! each peer applied, the snapshots the harness made or was handed).
 
-use std::fmt::{Display, Write};
-
-use labrt::chan;
-use labrt::time::Duration;
+use std::fmt::Display;
 
 use super::RaftConfig;
-
-/// How long the table waits for a peer's `get_state`: a peer stuck on its
-/// own lock must not keep the failure from being reported.
-const STATE_WAIT: Duration = Duration::from_millis(100);
-
-/// One peer's row.
-struct Row {
-    connected: bool,
-    /// `get_state`, None if crashed; Some(None) if it did not answer in time.
-    state: Option<Option<(u64, bool)>>,
-    applied: Option<u64>,
-    applied_count: usize,
-    snapshot_index: u64,
-    raft_state: usize,
-    snapshot: usize,
-}
+use crate::peer_table::{bytes, render, state_cells, state_within, yes_no};
 
 impl RaftConfig {
     /// Fails the test with `message`, followed by the table of every peer.
@@ -39,72 +18,48 @@ impl RaftConfig {
     /// leadership, the highest index it applied, the snapshot index the
     /// harness saw last, and its persisted sizes.
     pub fn peer_table(&self) -> String {
-        let rows: Vec<Row> = (0..self.n()).map(|i| self.row(i)).collect();
-        let mut out = String::from(
-            "  peer  connected  alive  term  leader  applied (count)  snapshot@  raft state  snapshot\n",
-        );
-        for (i, row) in rows.iter().enumerate() {
-            let yes_no = |b: bool| if b { "yes" } else { "no" };
-            let (alive, term, leader) = match row.state {
-                None => ("no", "-".to_string(), "-"),
-                Some(None) => ("yes", "?".to_string(), "no answer"),
-                Some(Some((term, leader))) => ("yes", term.to_string(), yes_no(leader)),
-            };
-            let applied = match row.applied {
-                Some(index) => format!("{index} ({})", row.applied_count),
-                None => "none".to_string(),
-            };
-            writeln!(
-                out,
-                "  {i:>4}  {:<9}  {alive:<5}  {term:>4}  {leader:<6}  {applied:>15}  {:>9}  {:>10}  {:>8}",
-                yes_no(row.connected),
-                row.snapshot_index,
-                bytes(row.raft_state),
-                bytes(row.snapshot),
-            )
-            .expect("writing to a string");
-        }
-        out.push_str(
+        let rows: Vec<Vec<String>> = (0..self.n()).map(|i| self.row(i)).collect();
+        render(
+            &[
+                "peer",
+                "connected",
+                "alive",
+                "term",
+                "leader",
+                "applied (count)",
+                "snapshot@",
+                "raft state",
+                "snapshot",
+            ],
+            &rows,
             "  (applied: the highest index the peer applied, and how many indices it holds; \
              snapshot@: the last snapshot index it made or installed)",
-        );
-        out
+        )
     }
 
-    fn row(&self, i: usize) -> Row {
-        let (raft, row) = {
+    fn row(&self, i: usize) -> Vec<String> {
+        let (raft, cells) = {
             let state = self.0.state.lock();
             let peer = &state.peers[i];
-            let row = Row {
-                connected: peer.connected,
-                state: None,
-                applied: peer.log.last_key_value().map(|(&index, _)| index),
-                applied_count: peer.log.len(),
-                snapshot_index: peer.snapshot_index,
-                raft_state: peer.persister.raft_state_size(),
-                snapshot: peer.persister.snapshot_size(),
+            let applied = match peer.log.last_key_value() {
+                Some((index, _)) => format!("{index} ({})", peer.log.len()),
+                None => "none".to_string(),
             };
-            (peer.raft.clone(), row)
+            let cells = [
+                applied,
+                peer.snapshot_index.to_string(),
+                bytes(peer.persister.raft_state_size()),
+                bytes(peer.persister.snapshot_size()),
+            ];
+            (peer.raft.clone(), (yes_no(peer.connected), cells))
         };
-        let state = raft.map(|raft| {
-            // On a thread of its own, so a peer that never answers costs
-            // STATE_WAIT, not the report.
-            let (tx, rx) = chan::bounded(1);
-            labrt::thread::spawn(format!("peer table {i}"), move || {
-                let _ = tx.send(raft.get_state());
-            });
-            rx.recv_timeout(STATE_WAIT).ok()
-        });
-        Row { state, ..row }
-    }
-}
-
-/// `n` bytes, short.
-fn bytes(n: usize) -> String {
-    match n {
-        0..1024 => format!("{n} B"),
-        1024..1_048_576 => format!("{:.1} KB", n as f64 / 1024.0),
-        _ => format!("{:.1} MB", n as f64 / 1_048_576.0),
+        let state = raft.map(|raft| state_within(raft, i));
+        let (connected, rest) = cells;
+        [i.to_string(), connected.to_string()]
+            .into_iter()
+            .chain(state_cells(state))
+            .chain(rest)
+            .collect()
     }
 }
 
