@@ -10,7 +10,7 @@ use labrt::time::{Duration, Instant};
 use crate::Node;
 use crate::msg::{RequestVoteArgs, RequestVoteReply};
 use crate::quorum;
-use crate::state::{ELECTION_TIMEOUT_MS, Role, State};
+use crate::state::{ELECTION_TIMEOUT_MS, Role, State, possible};
 
 impl State {
     /// Starts an election: the next term, a vote for itself, a fresh
@@ -39,6 +39,12 @@ impl State {
     /// RequestVote receiver (figure 2). Saves term and vote before the
     /// reply leaves.
     pub fn handle_request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {
+        if !possible(args.term) {
+            return RequestVoteReply {
+                term: self.current_term,
+                vote_granted: false,
+            };
+        }
         if args.term > self.current_term {
             self.become_follower(args.term, "RequestVote from a newer term");
         }

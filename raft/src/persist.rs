@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::log::Log;
 use crate::persister::Persister;
-use crate::state::State;
+use crate::state::{State, possible};
 
 /// The persisted fields, as loaded. Saving writes the same bytes without
 /// this struct (see `State::encode_persistent`); the test
@@ -76,6 +76,15 @@ impl State {
         let saved: Persistent<Log> = labcodec::decode(&bytes)?;
         let malformed = |reason: String| DecodeError::Malformed { reason };
         saved.log.validate().map_err(malformed)?;
+        // The log's length is bounded by the message size, so a reachable
+        // snapshot index keeps every index of the log reachable too.
+        if !possible(saved.current_term) || !possible(saved.log.snapshot_index()) {
+            return Err(malformed(format!(
+                "term {} or snapshot index {} is beyond any run's reach",
+                saved.current_term,
+                saved.log.snapshot_index()
+            )));
+        }
         if let Some(peer) = saved.voted_for.filter(|&p| p >= peers) {
             return Err(malformed(format!(
                 "the vote went to peer {peer}, but there are {peers} peers"

@@ -12,7 +12,7 @@ use crate::msg::{
     AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply,
 };
 use crate::quorum;
-use crate::state::{HEARTBEAT_INTERVAL, Role, State};
+use crate::state::{HEARTBEAT_INTERVAL, Role, State, possible};
 
 /// An RPC a leader owes one follower.
 pub(crate) enum Outgoing {
@@ -110,7 +110,10 @@ impl State {
             term: self.current_term,
             ..AppendEntriesReply::default()
         };
-        if args.term < self.current_term || (args.term == self.current_term && self.is_leader()) {
+        if args.term < self.current_term
+            || (args.term == self.current_term && self.is_leader())
+            || !possible_append(&args)
+        {
             return reply;
         }
         if args.term > self.current_term || !matches!(self.role, Role::Follower) {
@@ -235,6 +238,19 @@ impl State {
             self.commit_index = index;
         }
     }
+}
+
+/// Whether an AppendEntries could come from a leader: its term and indices
+/// are reachable, and no entry is from a term after the leader's.
+fn possible_append(args: &AppendEntriesArgs) -> bool {
+    possible(args.term)
+        && possible(args.prev_log_index)
+        && args.prev_log_term <= args.term
+        && args.entries.iter().all(|e| e.term <= args.term)
+        && possible(
+            args.prev_log_index
+                .saturating_add(args.entries.len() as u64),
+        )
 }
 
 /// Where a rejected probe says to try next: past the leader's last entry of

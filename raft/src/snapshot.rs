@@ -5,7 +5,7 @@
 use crate::ApplyMsg;
 use crate::log::Log;
 use crate::msg::{InstallSnapshotArgs, InstallSnapshotReply};
-use crate::state::{Role, State};
+use crate::state::{Role, State, possible};
 
 impl State {
     /// The service's snapshot holds everything through `index`: forget the
@@ -39,7 +39,13 @@ impl State {
     }
 
     fn install_snapshot(&mut self, args: InstallSnapshotArgs) -> InstallSnapshotReply {
-        if args.term < self.current_term || (args.term == self.current_term && self.is_leader()) {
+        let impossible = !possible(args.term)
+            || !possible(args.last_included_index)
+            || args.last_included_term > args.term;
+        if impossible
+            || args.term < self.current_term
+            || (args.term == self.current_term && self.is_leader())
+        {
             return InstallSnapshotReply {
                 term: self.current_term,
             };

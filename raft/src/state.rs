@@ -24,6 +24,18 @@ pub(crate) const HEARTBEAT_INTERVAL: Duration = Duration::from_millis(100);
 /// enough that a new leader is in place well within the tester's second.
 pub(crate) const ELECTION_TIMEOUT_MS: Range<u64> = 300..600;
 
+/// The highest term or log index any run can reach: at a million a second
+/// it would take 290,000 years. A message with a higher one comes from a
+/// broken or hostile peer and is refused, so that `term + 1` and
+/// `index + 1` never overflow.
+pub(crate) const MAX_TERM_OR_INDEX: u64 = u64::MAX >> 1;
+
+/// Whether `n`, a term or an index from another peer, is one a run can
+/// reach.
+pub(crate) fn possible(n: u64) -> bool {
+    n <= MAX_TERM_OR_INDEX
+}
+
 /// What a peer is doing in the current term, with the state only that role
 /// needs: a role change drops the old role's state with it.
 #[derive(Debug)]
@@ -164,8 +176,12 @@ impl State {
 
     /// Whether a reply to a request sent in `sent_term` still matters. A
     /// reply from a newer term makes this peer a follower first (figure 2,
-    /// rules for all servers); replies to older terms are stale.
+    /// rules for all servers); replies to older terms are stale, and so are
+    /// replies from impossible terms.
     pub fn reply_is_current(&mut self, sent_term: u64, reply_term: u64, what: &str) -> bool {
+        if !possible(reply_term) {
+            return false;
+        }
         if reply_term > self.current_term {
             self.become_follower(reply_term, &format!("{what} reply from a newer term"));
             self.save();

@@ -4,6 +4,7 @@
 
 // SOLUTION BEGIN
 mod election;
+mod hostile;
 mod replication;
 mod snapshot;
 
