@@ -29,7 +29,7 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b stress handout bench check check-handout
+	test-2d test-3 test-3a test-3b stress merge handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
 help:
@@ -109,6 +109,11 @@ test-3:
 ## (all of `lab stress --help`).
 stress:
 	$(LAB_TOOL) stress $(ARGS)
+
+## One table of the --json records of a stress run's shares (--partition
+## k/n): make merge ARGS="share-1.json share-2.json".
+merge:
+	$(LAB_TOOL) merge $(ARGS)
 
 ## The raft suite as CI runs it: fixed seeds in sim, then once in real time.
 test-raft-ci:

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use labtool::handout::{Plan, verify};
-use labtool::stress::{self, plan::Limit, plan::parse_duration};
+use labtool::stress::{self, merge, partition::Partition, plan::Limit, plan::parse_duration};
 
 /// The labs' tools.
 #[derive(Parser)]
@@ -46,6 +46,17 @@ enum Tool {
     /// Run chosen tests on many seeds, each run a process of its own, and
     /// end with a table of the failures and the commands that replay them.
     Stress(StressArgs),
+    /// Merge the --json records of the shares of one plan (from
+    /// `lab stress --partition k/n`) and print the table of them all, as
+    /// one session of the whole plan would have.
+    Merge {
+        /// The records, one per share.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also write the merged record here.
+        #[arg(long, value_name = "OUT")]
+        json: Option<PathBuf>,
+    },
 }
 
 /// `lab stress`'s options.
@@ -76,6 +87,16 @@ struct StressArgs {
     /// Wall-clock seconds a run may take before it is killed as a hang.
     #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
     timeout: u64,
+    /// Run only the k-th of n disjoint shares of the (test, seed) runs,
+    /// the same on any machine, so that n machines run the whole plan and
+    /// `lab merge` makes one table of their --json records (give each the
+    /// same --first-seed). With --duration the tests are shared instead,
+    /// the sorted tests in turn.
+    #[arg(long, value_name = "K/N", default_value = "1/1")]
+    partition: Partition,
+    /// Also write the session's results to this file as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -98,6 +119,7 @@ fn main() -> ExitCode {
             }),
         ),
         Tool::Stress(args) => stress(&cli.root, args),
+        Tool::Merge { files, json } => merged(&files, json.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -148,6 +170,8 @@ fn stress(root: &std::path::Path, args: StressArgs) -> Result<(), String> {
         workers: workers as usize,
         real: args.real,
         timeout: Duration::from_secs(args.timeout),
+        partition: args.partition,
+        json: args.json,
     };
     let stressed = stress::stress(root, &options).map_err(|e| e.to_string())?;
     if stressed.failures > 0 {
@@ -155,6 +179,30 @@ fn stress(root: &std::path::Path, args: StressArgs) -> Result<(), String> {
             "{} of {} runs failed or hung",
             stressed.failures, stressed.runs
         ));
+    }
+    Ok(())
+}
+
+fn merged(files: &[PathBuf], json: Option<&std::path::Path>) -> Result<(), String> {
+    let records = files
+        .iter()
+        .map(|path| Ok((path.clone(), merge::read(path)?)))
+        .collect::<Result<Vec<_>, merge::MergeError>>()
+        .map_err(|e| e.to_string())?;
+    let record = merge::merge(&records).map_err(|e| e.to_string())?;
+    if let Some(path) = json {
+        std::fs::write(path, record.to_json())
+            .map_err(|e| format!("cannot write the record to {}: {e}", path.display()))?;
+    }
+    let (text, runs, failures) = merge::report(&record);
+    print!("{text}");
+    let files = match files.len() {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
+    println!("\nlab merge: {runs} runs from {files}, {failures} failed");
+    if failures > 0 {
+        return Err(format!("{failures} of {runs} runs failed or hung"));
     }
     Ok(())
 }

@@ -9,12 +9,17 @@ fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Runs `lab` in `root` with `args`.
+/// Runs `lab stress` in `root` with `args`.
 fn lab(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Output {
+    lab_tool(root, "stress", args, target_dir)
+}
+
+/// Runs `lab TOOL` in `root` with `args`.
+fn lab_tool(root: &Path, tool: &str, args: &[&str], target_dir: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lab"));
     command
         .current_dir(root)
-        .arg("stress")
+        .arg(tool)
         .args(args)
         .env_remove("LAB_SEEDS");
     if let Some(dir) = target_dir {
@@ -97,9 +102,9 @@ fn hangs_2b() {
 "#;
 
 /// A repository with one lab whose suite is [`SUITE`], in a fresh
-/// directory.
-fn small_repository() -> PathBuf {
-    let root = std::env::temp_dir().join(format!("labtool-stress-{}", std::process::id()));
+/// directory named after `test`.
+fn small_repository(test: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("labtool-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let files = [
         (
@@ -130,7 +135,7 @@ fn small_repository() -> PathBuf {
 
 #[test]
 fn failures_and_hangs_are_counted_logged_and_given_a_replay() {
-    let root = small_repository();
+    let root = small_repository("stress");
     let target = root.join("target");
     let args = [
         "--part",
@@ -193,6 +198,97 @@ fn failures_and_hangs_are_counted_logged_and_given_a_replay() {
     assert!(
         logs.join("hangs_2b-1.log").exists() && logs.join("fails_on_odd_seeds_2a-3.log").exists(),
         "a session keeps the logs of the tests it does not run"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// The table in `stdout`, a line of cells each, without the mean wall
+/// times: what the same runs give on any machine.
+fn table_cells(stdout: &str) -> Vec<Vec<String>> {
+    let table = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("test "))
+        .take_while(|l| !l.is_empty());
+    table
+        .map(|line| {
+            let mut cells: Vec<String> = line.split_whitespace().map(String::from).collect();
+            let wall = if line.starts_with("test ") {
+                4..6
+            } else {
+                4..5
+            };
+            cells.drain(wall);
+            cells
+        })
+        .collect()
+}
+
+#[test]
+fn the_shares_of_a_plan_merge_into_the_table_of_the_whole() {
+    let root = small_repository("merge");
+    let target = root.join("target");
+    let plan = [
+        "--part",
+        "2A",
+        "--seeds",
+        "4",
+        "--first-seed",
+        "1",
+        "-j",
+        "2",
+    ];
+    let session = |extra: &[&str]| {
+        let args: Vec<&str> = plan.iter().chain(extra).copied().collect();
+        let output = lab(&root, &args, Some(&target));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.code().is_some(), "{stdout}{stderr}");
+        stdout
+    };
+    let first = session(&["--partition", "1/2", "--json", "share-1.json"]);
+    assert!(
+        first.contains("(sim), share 1/2: 4 runs, 2 runs at a time"),
+        "{first}"
+    );
+    session(&["--partition", "2/2", "--json", "share-2.json"]);
+    let whole = session(&["--json", "whole.json"]);
+
+    let merged = lab_tool(
+        &root,
+        "merge",
+        &["share-2.json", "share-1.json", "--json", "merged.json"],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&merged.stdout);
+    let stderr = String::from_utf8_lossy(&merged.stderr);
+    assert_eq!(merged.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("lab: 2 of 8 runs failed or hung"),
+        "{stderr}"
+    );
+    assert_eq!(table_cells(&stdout), table_cells(&whole), "{stdout}{whole}");
+    assert_eq!(table_cells(&stdout).len(), 4, "{stdout}");
+    assert!(
+        stdout.contains(
+            "  LAB_RUNTIME=sim LAB_SEED=1 cargo test -p tests --test raft fails_on_odd_seeds_2a \
+             -- --exact\n"
+        ),
+        "{stdout}"
+    );
+
+    let read = |file: &str| labtool::stress::merge::read(&root.join(file)).unwrap();
+    let (mut merged, mut whole) = (read("merged.json"), read("whole.json"));
+    for run in merged.runs.iter_mut().chain(&mut whole.runs) {
+        run.wall_ms = 0;
+    }
+    assert_eq!(merged, whole, "the merged record is the whole plan's");
+
+    let missing = lab_tool(&root, "merge", &["share-1.json"], None);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("share 2/2 of the plan is missing"),
+        "{stderr}"
     );
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -7,18 +7,26 @@
 //! lab stress re_election --duration 10m     tests named like it, round the seeds for 10 minutes
 //! lab stress --part 2C --first-seed 1 -j 4  seeds 1 to 100, four runs at a time
 //! lab stress --part 2B --real --seeds 20    in real time, one run at a time
+//! lab stress --part 2B --seeds 500 --first-seed 1 --partition 1/2 --json share-1.json
+//!                                           half the runs, and their results as JSON
+//! lab merge share-1.json share-2.json       the table of both halves
 //! ```
 //!
 //! The suites are built once with cargo; then each run is the suite's
 //! test binary on one test (`--exact --nocapture`) with `LAB_SEED` set,
 //! under a wall-clock limit past which it is killed and counted as a hang.
 //! The output of every failed run is kept under `target/stress/`.
+//! [`partition`] decides a share of the runs, [`record`] is the JSON
+//! format, and [`merge`] makes one table of the shares' records.
 
 mod logs;
+pub mod merge;
 pub mod outcome;
+pub mod partition;
 pub mod plan;
 mod pool;
 mod progress;
+pub mod record;
 mod suite;
 pub mod summary;
 
@@ -28,11 +36,13 @@ use std::time::{Duration, Instant};
 
 use crate::manifest::{Manifest, ManifestError};
 use logs::Logs;
+use partition::Partition;
 use plan::{JobSource, Limit, Test, chosen};
 use pool::{Done, Work};
 use progress::Progress;
+use record::{PlanRecord, Record};
 use suite::Suite;
-use summary::{replays, summarize, table};
+use summary::{Run, report, summarize};
 
 /// What to stress, and how.
 #[derive(Clone, Debug)]
@@ -51,6 +61,10 @@ pub struct Options {
     pub real: bool,
     /// Wall-clock limit on one run.
     pub timeout: Duration,
+    /// The share of the plan to run.
+    pub partition: Partition,
+    /// Where to write the session's [`Record`] as JSON, if anywhere.
+    pub json: Option<PathBuf>,
 }
 
 /// What a session found.
@@ -115,6 +129,13 @@ pub enum StressError {
         /// Why.
         error: std::io::Error,
     },
+    /// The session's record could not be written.
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for StressError {
@@ -145,17 +166,40 @@ impl fmt::Display for StressError {
                 )
             }
             StressError::Log { path, error } => write!(f, "{}: {error}", path.display()),
+            StressError::Record { path, error } => {
+                write!(f, "cannot write the record to {}: {error}", path.display())
+            }
         }
     }
 }
 
 impl std::error::Error for StressError {}
 
-/// Builds the suites, runs the session, and prints its progress, its table
-/// and the replay commands of its failures.
+/// Builds the suites, runs the session (its share of the plan), prints its
+/// progress, its table and the replay commands of its failures, and writes
+/// its record if asked to.
 pub fn stress(root: &Path, options: &Options) -> Result<Stressed, StressError> {
     let manifest = Manifest::load(root).map_err(StressError::Manifest)?;
     let Chosen { suites, tests } = choose(root, &manifest, options)?;
+    let runtime = if options.real { "real" } else { "sim" };
+    let plan = PlanRecord::new(
+        suites.iter().map(|s| s.name.clone()).collect(),
+        tests.iter().map(|(t, _)| t.clone()).collect(),
+        options.limit,
+        options.first_seed,
+        runtime,
+    );
+    let tests = match options.limit {
+        // A duration's share is of the tests; a number of seeds' is of
+        // the runs, which the source picks.
+        Limit::Duration(_) => options
+            .partition
+            .tests(&plan.tests)
+            .into_iter()
+            .map(|(index, _)| tests[index].clone())
+            .collect(),
+        Limit::Seeds(_) => tests,
+    };
     let logs = Logs::of(&suites[0]);
     logs.clear(tests.iter().map(|(t, _)| t.name.as_str()));
     let bin = logs.dir.join(format!(".bin-{}", std::process::id()));
@@ -164,14 +208,25 @@ pub fn stress(root: &Path, options: &Options) -> Result<Stressed, StressError> {
         let work = Work {
             suites: &suites,
             tests: &tests,
-            runtime: if options.real { "real" } else { "sim" },
+            runtime,
             timeout: options.timeout,
             workers: options.workers,
         };
         session(root, options, &work, &logs)
     });
     let _ = std::fs::remove_dir_all(&bin);
-    result
+    let (stressed, runs) = result?;
+    if let Some(path) = &options.json {
+        let names: Vec<Test> = tests.iter().map(|(t, _)| t.clone()).collect();
+        let record = Record::new(plan, options.partition, &names, &runs, |test, seed| {
+            shown(root, &logs.dir.join(logs::file_name(&test.name, seed)))
+        });
+        std::fs::write(path, record.to_json()).map_err(|error| StressError::Record {
+            path: path.clone(),
+            error,
+        })?;
+    }
+    Ok(stressed)
 }
 
 /// Runs the session and prints what it found.
@@ -180,17 +235,22 @@ fn session(
     options: &Options,
     work: &Work,
     logs: &Logs,
-) -> Result<Stressed, StressError> {
-    println!("{}", header(work, options));
+) -> Result<(Stressed, Vec<Run>), StressError> {
     let names: Vec<Test> = work.tests.iter().map(|(t, _)| t.clone()).collect();
     let start = Instant::now();
-    let source = JobSource::new(names.len(), options.first_seed, options.limit, start);
-    let per_test = source.total().map(|total| total / names.len() as u64);
+    let source = JobSource::new(
+        names.len(),
+        options.first_seed,
+        options.limit,
+        options.partition,
+        start,
+    );
+    println!("{}", header(work, options, &source));
     let duration = match options.limit {
         Limit::Duration(d) => Some(d),
         Limit::Seeds(_) => None,
     };
-    let progress = Progress::new(&names, per_test, duration, start);
+    let progress = Progress::new(&names, source.per_test(), duration, start);
     let mut runs = Vec::new();
     let result = work.run(
         source,
@@ -211,26 +271,20 @@ fn session(
     );
     progress.clear();
     result?;
-    let rows = summarize(&names, &runs);
-    print!("\n{}", table(&rows));
-    let total = rows.last().expect("a total row");
-    if total.failures > 0 {
-        let logs = shown(root, &logs.dir);
-        println!("\nReplay a failure (the output of each is in {logs}/<test>-<seed>.log):");
-        for line in replays(&names, &runs, work.runtime, &logs) {
-            println!("  {line}");
-        }
-    }
+    let dir = shown(root, &logs.dir);
+    print!("{}", report(&names, &runs, work.runtime, &dir, None));
+    let total = summarize(&names, &runs).pop().expect("a total row");
     println!(
         "\nlab stress: {} in {:.1}s, {} failed",
         count(total.runs, "run"),
         start.elapsed().as_secs_f64(),
         total.failures
     );
-    Ok(Stressed {
+    let stressed = Stressed {
         runs: total.runs,
         failures: total.failures,
-    })
+    };
+    Ok((stressed, runs))
 }
 
 /// The suites built, and the tests chosen among theirs.
@@ -284,13 +338,19 @@ fn choose(root: &Path, manifest: &Manifest, options: &Options) -> Result<Chosen,
     Ok(found)
 }
 
-fn header(work: &Work, options: &Options) -> String {
+fn header(work: &Work, options: &Options, source: &JobSource) -> String {
     let many = match options.limit {
         Limit::Seeds(seeds) => format!("{} each", count(seeds, "seed")),
         Limit::Duration(d) => format!("seeds round the tests for {}", plan::format_duration(d)),
     };
+    let partition = options.partition;
+    let share = match (partition.is_whole(), source.total()) {
+        (true, _) => String::new(),
+        (false, Some(runs)) => format!(", share {partition}: {}", count(runs, "run")),
+        (false, None) => format!(", share {partition} of the tests"),
+    };
     format!(
-        "lab stress: {}, {many} from seed {} ({}), {} at a time, {}s wall limit per run",
+        "lab stress: {}, {many} from seed {} ({}){share}, {} at a time, {}s wall limit per run",
         count(work.tests.len() as u64, "test"),
         options.first_seed,
         work.runtime,

@@ -7,8 +7,12 @@
 
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
+use super::partition::Partition;
+
 /// A test a session stresses.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Test {
     /// The suite (test binary of the `tests` crate) it is in: `raft`.
     pub suite: String,
@@ -58,6 +62,9 @@ pub fn jobs(tests: usize, first_seed: u64, seeds: u64) -> Vec<Job> {
 pub struct JobSource {
     tests: usize,
     first_seed: u64,
+    /// Seeds per test, and the share of their runs issued, under
+    /// [`Limit::Seeds`].
+    share: Option<(u64, Partition)>,
     /// The number of runs, when fixed.
     total: Option<u64>,
     /// When no more runs start, under [`Limit::Duration`].
@@ -67,15 +74,27 @@ pub struct JobSource {
 
 impl JobSource {
     /// The runs of `tests` tests from `first_seed`, under `limit` counted
-    /// from `start`.
-    pub fn new(tests: usize, first_seed: u64, limit: Limit, start: Instant) -> JobSource {
-        let (total, deadline) = match limit {
-            Limit::Seeds(seeds) => (Some((tests as u64).saturating_mul(seeds)), None),
-            Limit::Duration(duration) => (None, Some(start + duration)),
+    /// from `start`; of a number of seeds, only those of `partition`'s
+    /// share. (Under a duration, the share is of the tests, chosen
+    /// before.)
+    pub fn new(
+        tests: usize,
+        first_seed: u64,
+        limit: Limit,
+        partition: Partition,
+        start: Instant,
+    ) -> JobSource {
+        let (total, share, deadline) = match limit {
+            Limit::Seeds(seeds) => {
+                let all = (tests as u64).saturating_mul(seeds);
+                (Some(all), Some((seeds, partition)), None)
+            }
+            Limit::Duration(duration) => (None, None, Some(start + duration)),
         };
         JobSource {
             tests,
             first_seed,
+            share,
             total: if tests == 0 { Some(0) } else { total },
             deadline,
             next: 0,
@@ -84,20 +103,33 @@ impl JobSource {
 
     /// The number of runs, when it is fixed.
     pub fn total(&self) -> Option<u64> {
-        self.total
+        let (total, share) = (self.total?, self.share);
+        Some(share.map_or(total, |(_, partition)| partition.count(total)))
     }
 
-    /// The next run, or `None` when the session has issued its last: all
-    /// its seeds, or its time is up at `now`.
+    /// The number of runs of each test, when it is fixed.
+    pub fn per_test(&self) -> Option<Vec<u64>> {
+        let (seeds, partition) = self.share?;
+        Some(partition.per_test(self.tests, seeds))
+    }
+
+    /// The next run of the share, or `None` when the session has issued
+    /// its last: all its seeds, or its time is up at `now`.
     pub fn next_job(&mut self, now: Instant) -> Option<Job> {
-        let done = self.total.is_some_and(|total| self.next >= total)
-            || self.deadline.is_some_and(|deadline| now >= deadline);
-        if done {
+        if self.deadline.is_some_and(|deadline| now >= deadline) {
             return None;
         }
-        let job = nth_job(self.tests, self.first_seed, self.next);
-        self.next += 1;
-        Some(job)
+        while self.total.is_none_or(|total| self.next < total) {
+            let job = nth_job(self.tests, self.first_seed, self.next);
+            self.next += 1;
+            let held = self.share.is_none_or(|(seeds, partition)| {
+                partition.holds(job.test, job.seed.wrapping_sub(self.first_seed), seeds)
+            });
+            if held {
+                return Some(job);
+            }
+        }
+        None
     }
 }
 
@@ -196,22 +228,55 @@ mod tests {
     #[test]
     fn a_source_of_seeds_ends_with_the_last_seed() {
         let start = Instant::now();
-        let mut source = JobSource::new(2, 7, Limit::Seeds(3), start);
+        let mut source = JobSource::new(2, 7, Limit::Seeds(3), Partition::WHOLE, start);
         assert_eq!(source.total(), Some(6));
         let issued: Vec<Job> = std::iter::from_fn(|| source.next_job(start)).collect();
         assert_eq!(issued, jobs(2, 7, 3));
     }
 
     #[test]
+    fn the_shares_of_a_source_are_its_runs_each_once() {
+        let start = Instant::now();
+        let mut all = Vec::new();
+        for share in 1..=3 {
+            let partition = Partition { share, of: 3 };
+            let mut source = JobSource::new(4, u64::MAX - 2, Limit::Seeds(5), partition, start);
+            let issued: Vec<Job> = std::iter::from_fn(|| source.next_job(start)).collect();
+            assert_eq!(source.total(), Some(issued.len() as u64));
+            let per_test = source.per_test().unwrap();
+            for (test, &n) in per_test.iter().enumerate() {
+                assert_eq!(issued.iter().filter(|j| j.test == test).count() as u64, n);
+            }
+            all.extend(issued);
+        }
+        all.sort();
+        let mut expected = jobs(4, u64::MAX - 2, 5);
+        expected.sort();
+        assert_eq!(all, expected);
+    }
+
+    #[test]
     fn a_source_for_a_duration_goes_round_until_its_time_is_up() {
         let start = Instant::now();
-        let mut source = JobSource::new(2, 7, Limit::Duration(Duration::from_secs(60)), start);
+        let mut source = JobSource::new(
+            2,
+            7,
+            Limit::Duration(Duration::from_secs(60)),
+            Partition::WHOLE,
+            start,
+        );
         assert_eq!(source.total(), None);
         let before = start + Duration::from_secs(59);
         let issued: Vec<Job> = (0..5).filter_map(|_| source.next_job(before)).collect();
         assert_eq!(issued, jobs(2, 7, 3)[..5]);
         assert_eq!(source.next_job(start + Duration::from_secs(60)), None);
-        let mut empty = JobSource::new(0, 7, Limit::Duration(Duration::from_secs(60)), start);
+        let mut empty = JobSource::new(
+            0,
+            7,
+            Limit::Duration(Duration::from_secs(60)),
+            Partition::WHOLE,
+            start,
+        );
         assert_eq!(empty.next_job(start), None);
     }
 

@@ -22,11 +22,11 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Bars for `tests`, each to make `per_test` runs; without a count, the
-    /// session runs for `duration` from `start`.
+    /// Bars for `tests`, each to make its count of `per_test` runs; without
+    /// counts, the session runs for `duration` from `start`.
     pub fn new(
         tests: &[Test],
-        per_test: Option<u64>,
+        per_test: Option<Vec<u64>>,
         duration: Option<Duration>,
         start: Instant,
     ) -> Progress {
@@ -38,9 +38,10 @@ impl Progress {
         let uncounted = style(&format!("{{prefix:<{width}}} {{pos:>5}} runs {{msg}}"));
         let bars: Vec<ProgressBar> = tests
             .iter()
-            .map(|test| {
-                let bar = match per_test {
-                    Some(runs) => ProgressBar::new(runs).with_style(counted.clone()),
+            .enumerate()
+            .map(|(index, test)| {
+                let bar = match &per_test {
+                    Some(runs) => ProgressBar::new(runs[index]).with_style(counted.clone()),
                     None => ProgressBar::no_length().with_style(uncounted.clone()),
                 };
                 multi.add(bar.with_prefix(test.name.clone()))
@@ -52,7 +53,7 @@ impl Progress {
                     "{{prefix:<{width}}} [{{bar:30}}] {{pos:>5}}/{{len:5}} {{elapsed_precise}} \
                      (eta {{eta}}) {{msg}}"
                 ));
-                ProgressBar::new(runs.saturating_mul(tests.len() as u64)).with_style(all)
+                ProgressBar::new(runs.iter().sum()).with_style(all)
             }
             (None, duration) => {
                 let secs = duration.unwrap_or_default().as_secs();

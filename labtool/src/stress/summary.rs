@@ -187,10 +187,35 @@ fn shorten(message: &str) -> String {
     format!("{cut}…")
 }
 
-/// The command that replays each failed run, a few per test: the one its
-/// report printed, or one made like it for a run that printed none (a
-/// hang). `runtime` is the backend the runs used, `sim` or `real`; `logs`
-/// is where the rest are.
+/// The table of `runs` of `tests`, and under it, if any failed, their
+/// replay commands. `runtime` is the backend the runs used, `sim` or
+/// `real`; the failed runs' logs are in `logs`, and `machine`, if given,
+/// says whose (`of the machine that ran it`).
+pub fn report(
+    tests: &[Test],
+    runs: &[Run],
+    runtime: &str,
+    logs: &str,
+    machine: Option<&str>,
+) -> String {
+    let rows = summarize(tests, runs);
+    let mut text = format!("\n{}", table(&rows));
+    if rows.last().is_some_and(|total| total.failures > 0) {
+        let on = machine.map(|m| format!(" {m}")).unwrap_or_default();
+        writeln!(
+            text,
+            "\nReplay a failure (the output of each is in {logs}/<test>-<seed>.log{on}):"
+        )
+        .unwrap();
+        for line in replays(tests, runs, runtime, logs) {
+            writeln!(text, "  {line}").unwrap();
+        }
+    }
+    text
+}
+
+/// The command that replays each failed run, a few per test; `logs` is
+/// where the rest are.
 pub fn replays(tests: &[Test], runs: &[Run], runtime: &str, logs: &str) -> Vec<String> {
     let mut lines = Vec::new();
     for (index, test) in tests.iter().enumerate() {
@@ -199,16 +224,7 @@ pub fn replays(tests: &[Test], runs: &[Run], runtime: &str, logs: &str) -> Vec<S
             .filter(|run| run.job.test == index && run.outcome.is_failure())
             .collect();
         for run in failed.iter().take(REPLAYS_SHOWN) {
-            let printed = match &run.outcome {
-                Outcome::Failed { replay, .. } => replay.clone(),
-                _ => None,
-            };
-            lines.push(printed.unwrap_or_else(|| {
-                format!(
-                    "{ENV_RUNTIME}={runtime} {ENV_SEED}={} cargo test -p tests --test {} {} -- --exact",
-                    run.job.seed, test.suite, test.name
-                )
-            }));
+            lines.push(replay(test, run, runtime));
         }
         if failed.len() > REPLAYS_SHOWN {
             lines.push(format!(
@@ -219,6 +235,22 @@ pub fn replays(tests: &[Test], runs: &[Run], runtime: &str, logs: &str) -> Vec<S
         }
     }
     lines
+}
+
+/// The command that replays `run` of `test` on `runtime`: the one its
+/// report printed, or one made like it for a run that printed none (a
+/// hang, or a pass).
+pub fn replay(test: &Test, run: &Run, runtime: &str) -> String {
+    let printed = match &run.outcome {
+        Outcome::Failed { replay, .. } => replay.clone(),
+        _ => None,
+    };
+    printed.unwrap_or_else(|| {
+        format!(
+            "{ENV_RUNTIME}={runtime} {ENV_SEED}={} cargo test -p tests --test {} {} -- --exact",
+            run.job.seed, test.suite, test.name
+        )
+    })
 }
 
 #[cfg(test)]
