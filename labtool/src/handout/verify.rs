@@ -7,12 +7,18 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use crate::manifest::Manifest;
-use crate::process::{self, ENV_RUNTIME, ENV_SEED, ENV_SEEDS};
-use crate::report::{self, Report};
+use crate::process::{self, ENV_SEEDS};
+use crate::report::Report;
+use crate::stress::StressError;
+use crate::stress::plan::chosen;
+use crate::stress::suite::Suite;
+
+/// The seed every handout test runs with: any seed must fail alike.
+const SEED: u64 = 1;
 
 /// The harness's time limit on a test, on the run's clock.
 const TIME_LIMIT_SECS: f64 = 120.0;
@@ -129,12 +135,12 @@ pub enum VerifyError {
         /// The part asked for.
         part: String,
     },
-    /// A part's tests could not be listed, or it has none.
+    /// A suite could not be built or listed.
+    Suite(StressError),
+    /// A part has no tests.
     NoTests {
         /// The part.
         part: String,
-        /// What was seen.
-        output: String,
     },
 }
 
@@ -148,9 +154,8 @@ impl fmt::Display for VerifyError {
             VerifyError::UnknownPart { part } => {
                 write!(f, "part {part} is in no lab of the manifest")
             }
-            VerifyError::NoTests { part, output } => {
-                write!(f, "part {part} has no tests to run:\n{output}")
-            }
+            VerifyError::Suite(error) => error.fmt(f),
+            VerifyError::NoTests { part } => write!(f, "part {part} has no tests to run"),
         }
     }
 }
@@ -167,8 +172,19 @@ pub fn verify(out: &Path, manifest: &Manifest, options: &Options) -> Result<Veri
         let lab = manifest
             .lab_of_part(part)
             .ok_or_else(|| VerifyError::UnknownPart { part: part.clone() })?;
-        for name in list_tests(out, options, &lab.suite, part)? {
-            let run = run_test(out, options, &lab.suite, &name)?;
+        let suite =
+            Suite::build(out, &lab.suite, Some(&options.target_dir)).map_err(VerifyError::Suite)?;
+        let names: Vec<String> = suite
+            .list()
+            .map_err(VerifyError::Suite)?
+            .into_iter()
+            .filter(|name| chosen(name, std::slice::from_ref(part), &[]))
+            .collect();
+        if names.is_empty() {
+            return Err(VerifyError::NoTests { part: part.clone() });
+        }
+        for name in names {
+            let run = run_test(&suite, options, &name)?;
             println!("  {run}");
             tests.push(run);
         }
@@ -176,22 +192,15 @@ pub fn verify(out: &Path, manifest: &Manifest, options: &Options) -> Result<Veri
     Ok(Verified { build, tests })
 }
 
-fn cargo(out: &Path, options: &Options) -> Command {
+/// Builds every target of the student-facing crates; any warning fails.
+fn build(out: &Path, options: &Options) -> Result<(), VerifyError> {
     let mut command = process::cargo();
     command
         .current_dir(out)
         .env("CARGO_TARGET_DIR", &options.target_dir)
-        .env(ENV_RUNTIME, "sim")
-        .env(ENV_SEED, "1")
         .env_remove(ENV_SEEDS)
-        .env_remove("RUSTFLAGS");
-    command
-}
-
-/// Builds every target of the student-facing crates; any warning fails.
-fn build(out: &Path, options: &Options) -> Result<(), VerifyError> {
-    let mut command = cargo(out, options);
-    command.args(["build", "--all-targets", "--message-format=short"]);
+        .env_remove("RUSTFLAGS")
+        .args(["build", "--all-targets", "--message-format=short"]);
     let output = command.output().map_err(|error| VerifyError::Spawn {
         command: "cargo build".to_string(),
         error,
@@ -204,47 +213,12 @@ fn build(out: &Path, options: &Options) -> Result<(), VerifyError> {
     Ok(())
 }
 
-/// The full names of the tests of `suite` whose names hold `part`.
-fn list_tests(
-    out: &Path,
-    options: &Options,
-    suite: &str,
-    part: &str,
-) -> Result<Vec<String>, VerifyError> {
-    let filter = format!("_{}", part.to_ascii_lowercase());
-    let mut command = cargo(out, options);
-    command.args([
-        "test", "-q", "-p", "tests", "--test", suite, &filter, "--", "--list",
-    ]);
-    let output = command.output().map_err(|error| VerifyError::Spawn {
-        command: format!("cargo test --test {suite} -- --list"),
-        error,
-    })?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let names = report::listed_tests(&stdout);
-    if names.is_empty() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(VerifyError::NoTests {
-            part: part.to_string(),
-            output: format!("{stdout}{stderr}"),
-        });
-    }
-    Ok(names)
-}
-
-fn run_test(
-    out: &Path,
-    options: &Options,
-    suite: &str,
-    name: &str,
-) -> Result<TestRun, VerifyError> {
-    let mut command = cargo(out, options);
-    command
-        .args(["test", "-q", "-p", "tests", "--test", suite, name])
-        .args(["--", "--exact", "--nocapture"]);
+/// Runs test `name` of `suite` alone, in sim, under the wall-clock limit.
+fn run_test(suite: &Suite, options: &Options, name: &str) -> Result<TestRun, VerifyError> {
+    let mut command = suite.command(name, "sim", SEED);
     let finished = process::run(&mut command, options.test_wall_limit).map_err(|error| {
         VerifyError::Spawn {
-            command: format!("cargo test --test {suite} {name}"),
+            command: format!("{} {name}", suite.binary.display()),
             error,
         }
     })?;

@@ -27,7 +27,7 @@ pub mod plan;
 mod pool;
 mod progress;
 pub mod record;
-mod suite;
+pub mod suite;
 pub mod summary;
 
 use std::fmt;
@@ -318,7 +318,7 @@ fn choose(root: &Path, manifest: &Manifest, options: &Options) -> Result<Chosen,
         tests: Vec::new(),
     };
     for lab in &labs {
-        let suite = Suite::build(root, &lab.suite)?;
+        let suite = Suite::build(root, &lab.suite, None)?;
         for name in suite.list()? {
             if chosen(&name, &options.parts, &options.filters) {
                 let test = Test {

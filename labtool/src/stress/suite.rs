@@ -42,9 +42,13 @@ struct Target {
 
 impl Suite {
     /// Builds the suite `name` of the repository at `root`, as `cargo
-    /// test` would; cargo's own messages go to stderr as usual.
-    pub fn build(root: &Path, name: &str) -> Result<Suite, StressError> {
+    /// test` would, into `target_dir` if given; cargo's own messages go to
+    /// stderr as usual.
+    pub fn build(root: &Path, name: &str, target_dir: Option<&Path>) -> Result<Suite, StressError> {
         let mut command = process::cargo();
+        if let Some(dir) = target_dir {
+            command.env("CARGO_TARGET_DIR", dir);
+        }
         command
             .current_dir(root)
             .args(["test", "-p", PACKAGE, "--test", name, "--no-run"])
