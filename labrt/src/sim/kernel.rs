@@ -89,9 +89,12 @@ struct Thread {
     timed_out: bool,
     /// A panic is unwinding this thread's stack.
     unwinding: bool,
-    /// Scheduling steps it took since the virtual clock last moved: the
-    /// thread with the most is the one that keeps a stalled run busy.
+    /// Scheduling steps it took since the virtual clock last moved (when
+    /// `counted_since` is that move's step): the thread with the most is
+    /// the one that keeps a stalled run busy.
     steps: u64,
+    /// The run's step count at the clock move its `steps` count from.
+    counted_since: u64,
     /// Its last labrt call and where it made it.
     last_call: Option<(&'static str, &'static Location<'static>)>,
 }
@@ -224,8 +227,7 @@ impl Kernel {
                 // Nobody else could be picked: skip the switch, but count the
                 // step, so that a lone thread spinning on the frozen clock is
                 // caught as a livelock or a stall by `pick`.
-                st.steps += 1;
-                st.threads[me].steps += 1;
+                st.count_step(me);
                 self.progress.tick();
                 return;
             }
@@ -498,6 +500,7 @@ impl State {
             timed_out: false,
             unwinding: false,
             steps: 0,
+            counted_since: 0,
             last_call: None,
         };
         match self.free.pop() {
@@ -572,13 +575,29 @@ impl State {
         self.stalled
     }
 
+    /// Counts a step of thread `tid`, in the run and in the thread's count
+    /// since the clock last moved (restarted lazily, so a move of the clock
+    /// costs nothing per thread).
+    fn count_step(&mut self, tid: Tid) {
+        self.steps += 1;
+        let since = self.steps_at_last_advance;
+        let thread = &mut self.threads[tid];
+        if thread.counted_since != since {
+            thread.counted_since = since;
+            thread.steps = 0;
+        }
+        thread.steps += 1;
+    }
+
     /// The thread that took the most steps since the clock last moved, and
     /// its last labrt call.
     fn culprit(&self) -> Culprit {
         let busiest = self
             .threads
             .iter()
-            .filter(|t| !matches!(t.status, Status::Free))
+            .filter(|t| {
+                !matches!(t.status, Status::Free) && t.counted_since == self.steps_at_last_advance
+            })
             .max_by_key(|t| t.steps);
         Culprit {
             thread: busiest.map_or_else(|| "?".to_string(), |t| t.name.to_string()),
@@ -597,7 +616,6 @@ impl State {
             self.now = deadline;
             self.steps_at_last_advance = self.steps;
             self.still_for = Duration::ZERO;
-            self.threads.iter_mut().for_each(|t| t.steps = 0);
             self.trace.mix(deadline.as_nanos() as u64);
             self.fire_due_timers();
         }
@@ -618,8 +636,7 @@ impl State {
         let tid = self.runnable.swap_remove(i);
         self.threads[tid].status = Status::Running;
         self.current = tid;
-        self.steps += 1;
-        self.threads[tid].steps += 1;
+        self.count_step(tid);
         self.trace.mix(tid as u64);
         Ok(tid)
     }
