@@ -3,9 +3,8 @@
 
 use std::fmt;
 
-use labcodec::DecodeError;
 use labrpc::{ClientEnd, Service};
-use raft::{Persister, Raft, RaftError};
+use raft::{Corruption, Persister, Raft, RaftError};
 
 use crate::rpc::{GetArgs, GetReply, PutAppendArgs, PutAppendReply};
 
@@ -34,12 +33,12 @@ const LEADERSHIP_POLL: Duration = Duration::from_millis(20);
 pub enum StartError {
     /// Its Raft peer could not start.
     Raft(RaftError),
-    /// The persisted snapshot does not decode.
+    /// The persisted snapshot fails its checksum or does not decode.
     CorruptSnapshot {
         /// The server whose snapshot it is.
         server: usize,
-        /// Why it does not decode.
-        error: DecodeError,
+        /// What is wrong with it.
+        error: Corruption,
     },
 }
 
@@ -132,12 +131,14 @@ impl KvServer {
         maxraftstate: Option<usize>,
     ) -> Result<KvServer, StartError> {
         // SOLUTION BEGIN
-        let snapshot = persister.read_snapshot();
+        let corrupt = |error: Corruption| StartError::CorruptSnapshot { server: me, error };
+        let snapshot = persister
+            .read_snapshot()
+            .map_err(|error| corrupt(error.into()))?;
         let (last_applied, machine) = if snapshot.is_empty() {
             (0, StateMachine::default())
         } else {
-            labcodec::decode::<Snapshot>(&snapshot)
-                .map_err(|error| StartError::CorruptSnapshot { server: me, error })?
+            labcodec::decode::<Snapshot>(&snapshot).map_err(|error| corrupt(error.into()))?
         };
         let (apply_tx, apply_rx) = labrt::chan::unbounded();
         let rf = raft::make(servers, me, persister, apply_tx).map_err(StartError::Raft)?;
@@ -306,6 +307,42 @@ impl Outcome {
             }
             _ => Err(KvError::WrongLeader),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use raft::{Corruption, Part, Persister};
+
+    use super::{KvServer, Snapshot, StartError};
+    use crate::state_machine::StateMachine;
+
+    #[test]
+    fn a_server_refuses_to_start_from_any_damaged_byte_of_its_snapshot() {
+        labrt::Config::sim(0).run(|| {
+            let persister = Persister::new();
+            let snapshot: Snapshot = (0, StateMachine::default());
+            persister.save(Vec::new(), labcodec::encode(&snapshot));
+            let net = labrpc::Network::new();
+            let ends: Vec<_> = (0..3)
+                .map(|p| net.make_end(format!("{p}")).unwrap())
+                .collect();
+            let len = persister.stored_len(Part::Snapshot);
+            for offset in 0..len {
+                let damaged = persister.copy();
+                assert!(damaged.damage(Part::Snapshot, offset));
+                match KvServer::start(ends.clone(), 1, damaged, None) {
+                    Err(StartError::CorruptSnapshot {
+                        server: 1,
+                        error: Corruption::Checksum(error),
+                    }) => assert_eq!(error.part, Part::Snapshot),
+                    Err(other) => panic!("byte {offset} of {len}: {other}"),
+                    Ok(_) => panic!("byte {offset} of {len} damaged, and the server started"),
+                }
+            }
+            let kv = KvServer::start(ends, 1, persister, None).expect("the undamaged snapshot");
+            kv.kill();
+        });
     }
 }
 // SOLUTION END

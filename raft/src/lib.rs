@@ -10,7 +10,8 @@
 //!                  | ApplyMsg::Snapshot { index, term, snapshot } installed from the leader
 //! rf.snapshot(index, bytes)                                the service's state through index
 //! rf.persist_bytes(); rf.kill()
-//! Persister::new(); p.copy(); p.save(state, snapshot); p.read_raft_state(); p.read_snapshot()
+//! Persister::new(); p.copy(); p.save(state, snapshot)
+//! p.read_raft_state()?; p.read_snapshot()?                Err: storage damaged what was saved
 //! ```
 //!
 //! Indices start at 1 (0 is a sentinel, as in the paper) and terms at 0.
@@ -61,7 +62,6 @@ mod state;
 
 use std::fmt;
 
-use labcodec::DecodeError;
 use labrpc::{ClientEnd, Service};
 use labrt::chan::Sender;
 
@@ -69,7 +69,7 @@ use crate::msg::{
     AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply,
     RequestVoteArgs, RequestVoteReply,
 };
-pub use persister::Persister;
+pub use persister::{ChecksumError, Corruption, Part, Persister};
 
 // SOLUTION BEGIN
 use std::sync::Arc;
@@ -107,14 +107,14 @@ pub enum ApplyMsg {
 /// Why a peer could not start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RaftError {
-    /// The persisted Raft state does not decode, or decodes to a state no
-    /// Raft could have saved (no sentinel entry, terms going down, a vote
-    /// for a peer that does not exist).
+    /// The persisted Raft state fails its checksum, does not decode, or
+    /// decodes to a state no Raft could have saved (no sentinel entry,
+    /// terms going down, a vote for a peer that does not exist).
     CorruptState {
         /// The peer whose state it is.
         server: usize,
         /// What is wrong with it.
-        error: DecodeError,
+        error: Corruption,
     },
 }
 

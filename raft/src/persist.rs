@@ -7,7 +7,7 @@ use labcodec::DecodeError;
 use serde::{Deserialize, Serialize};
 
 use crate::log::Log;
-use crate::persister::Persister;
+use crate::persister::{Corruption, Persister};
 use crate::state::{State, possible};
 
 /// The persisted fields, as loaded. Saving writes the same bytes without
@@ -67,14 +67,14 @@ impl State {
 
     /// The state `persister` holds, or a fresh one if it holds none. Commit
     /// and apply start at the snapshot: the service restores that itself.
-    pub fn restore(me: usize, peers: usize, persister: Persister) -> Result<State, DecodeError> {
-        let bytes = persister.read_raft_state();
+    pub fn restore(me: usize, peers: usize, persister: Persister) -> Result<State, Corruption> {
+        let bytes = persister.read_raft_state()?;
         let mut state = State::new(me, peers, persister);
         if bytes.is_empty() {
             return Ok(state);
         }
         let saved: Persistent<Log> = labcodec::decode(&bytes)?;
-        let malformed = |reason: String| DecodeError::Malformed { reason };
+        let malformed = |reason: String| Corruption::Decode(DecodeError::Malformed { reason });
         saved.log.validate().map_err(malformed)?;
         // The log's length is bounded by the message size, so a reachable
         // snapshot index keeps every index of the log reachable too.
@@ -104,7 +104,7 @@ mod tests {
     use labcodec::DecodeError;
 
     use crate::log::Entry;
-    use crate::persister::Persister;
+    use crate::persister::{Corruption, Persister};
     use crate::state::State;
 
     fn in_sim(body: impl FnOnce()) {
@@ -133,7 +133,7 @@ mod tests {
             assert_eq!((back.current_term, back.voted_for), (3, Some(2)));
             assert_eq!(back.log, st.log);
             assert_eq!((back.commit_index, back.last_applied), (2, 2));
-            assert_eq!(persister.read_snapshot(), b"snap");
+            assert_eq!(persister.read_snapshot().unwrap(), b"snap");
         });
     }
 
@@ -225,7 +225,7 @@ mod tests {
             st.save();
             let error = State::restore(0, 3, persister).err();
             assert!(
-                matches!(&error, Some(DecodeError::Malformed { reason }) if reason.contains("peer 4")),
+                matches!(&error, Some(Corruption::Decode(DecodeError::Malformed { reason })) if reason.contains("peer 4")),
                 "{error:?}"
             );
         });

@@ -11,6 +11,7 @@ use crate::log::{Entry, Log};
 use crate::msg::{
     AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply,
 };
+use crate::persister::ChecksumError;
 use crate::quorum;
 use crate::state::{HEARTBEAT_INTERVAL, Role, State, possible};
 
@@ -61,22 +62,27 @@ impl State {
                 p.last_sent = Some(now);
                 p.in_flight = behind;
                 let next_index = p.next_index;
-                Due::Send(self.outgoing(next_index))
+                match self.outgoing(next_index) {
+                    Ok(outgoing) => Due::Send(outgoing),
+                    // Storage damaged the snapshot: nothing can be sent until
+                    // the service saves a new one, so try at the next beat.
+                    Err(_) => Due::At(now + HEARTBEAT_INTERVAL),
+                }
             }
         }
     }
 
     /// The RPC for a follower whose next entry is `next_index`: every entry
     /// from there on, or the snapshot if some of them are compacted away.
-    fn outgoing(&self, next_index: u64) -> Outgoing {
+    fn outgoing(&self, next_index: u64) -> Result<Outgoing, ChecksumError> {
         if next_index <= self.log.snapshot_index() {
-            return Outgoing::Snapshot(InstallSnapshotArgs {
+            return Ok(Outgoing::Snapshot(InstallSnapshotArgs {
                 term: self.current_term,
                 leader_id: self.me,
                 last_included_index: self.log.snapshot_index(),
                 last_included_term: self.log.snapshot_term(),
-                data: self.persister.read_snapshot(),
-            });
+                data: self.persister.read_snapshot()?,
+            }));
         }
         let prev_log_index = next_index - 1;
         let prev_log_term = self.log.term(prev_log_index).unwrap_or_else(|| {
@@ -87,14 +93,14 @@ impl State {
                 self.log.last_index()
             )
         });
-        Outgoing::Append(AppendEntriesArgs {
+        Ok(Outgoing::Append(AppendEntriesArgs {
             term: self.current_term,
             leader_id: self.me,
             prev_log_index,
             prev_log_term,
             entries: self.log.entries_from(next_index),
             leader_commit: self.commit_index,
-        })
+        }))
     }
 
     /// AppendEntries receiver (figure 2). Saves term and log before the

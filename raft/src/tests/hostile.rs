@@ -4,11 +4,12 @@
 
 // SOLUTION BEGIN
 use super::{entries, follower, leader, sim};
+use crate::RaftError;
 use crate::msg::{
     AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply,
     RequestVoteArgs, RequestVoteReply,
 };
-use crate::persister::Persister;
+use crate::persister::{Corruption, Part, Persister};
 use crate::state::{MAX_TERM_OR_INDEX, State};
 
 const EXTREMES: [u64; 3] = [u64::MAX, u64::MAX - 1, MAX_TERM_OR_INDEX + 1];
@@ -191,6 +192,42 @@ fn a_saved_term_no_run_can_reach_is_corrupt() {
             error.to_string().contains("beyond any run's reach"),
             "{error}"
         );
+    });
+}
+
+#[test]
+fn a_peer_refuses_to_start_from_any_damaged_byte_of_its_state() {
+    sim(|| {
+        let persister = Persister::new();
+        let mut st = State::new(2, 3, persister.clone());
+        st.become_follower(3, "test");
+        st.voted_for = Some(1);
+        st.log.push(crate::log::Entry {
+            term: 3,
+            command: b"x".to_vec(),
+        });
+        st.save();
+        let net = labrpc::Network::new();
+        let ends: Vec<_> = (0..3)
+            .map(|p| net.make_end(format!("{p}")).unwrap())
+            .collect();
+        let (apply_tx, _apply_rx) = labrt::chan::unbounded();
+        let len = persister.stored_len(Part::RaftState);
+        for offset in 0..len {
+            let damaged = persister.copy();
+            assert!(damaged.damage(Part::RaftState, offset));
+            match crate::make(ends.clone(), 2, damaged, apply_tx.clone()) {
+                Err(RaftError::CorruptState {
+                    server: 2,
+                    error: Corruption::Checksum(error),
+                }) => assert_eq!(error.part, Part::RaftState),
+                Err(other) => panic!("byte {offset} of {len}: {other}"),
+                Ok(_) => panic!("byte {offset} of {len} damaged, and the peer started"),
+            }
+        }
+        let rf = crate::make(ends, 2, persister, apply_tx).expect("the undamaged state");
+        assert_eq!(rf.get_state(), (3, false));
+        rf.kill();
     });
 }
 // SOLUTION END

@@ -38,9 +38,9 @@ fn service_snapshot_compacts_the_log() {
         st.snapshot(3, b"through 3".to_vec());
         assert_eq!((st.log.snapshot_index(), st.log.snapshot_term()), (3, 2));
         assert_eq!(terms(&st), [2, 2]);
-        assert_eq!(st.persister.read_snapshot(), b"through 3");
+        assert_eq!(st.persister.read_snapshot().unwrap(), b"through 3");
         st.snapshot(2, b"through 2".to_vec());
-        assert_eq!(st.persister.read_snapshot(), b"through 3");
+        assert_eq!(st.persister.read_snapshot().unwrap(), b"through 3");
         assert_eq!(st.log.snapshot_index(), 3);
     });
 }
@@ -70,7 +70,7 @@ fn snapshot_past_the_log_replaces_it() {
         );
         assert_eq!((st.log.snapshot_index(), st.log.last_index()), (5, 5));
         assert_eq!((st.commit_index, st.last_applied), (5, 5));
-        assert_eq!(st.persister.read_snapshot(), data);
+        assert_eq!(st.persister.read_snapshot().unwrap(), data);
         let snapshot = ApplyMsg::Snapshot {
             index: 5,
             term: 2,

@@ -2,7 +2,6 @@
 
 use labrpc::{ClientEnd, Network, Server, SetupError};
 use labrt::chan;
-use raft::Persister;
 
 use super::{RaftConfig, applier, rand_string};
 
@@ -56,12 +55,7 @@ impl RaftConfig {
         }
         let mut state = self.0.state.lock();
         let peer = &mut state.peers[i];
-        let fresh = Persister::new();
-        fresh.save(
-            peer.persister.read_raft_state(),
-            peer.persister.read_snapshot(),
-        );
-        peer.persister = fresh;
+        peer.persister = peer.persister.copy();
     }
 
     /// Starts peer `i` (crashing it first if it runs) from its persisted
@@ -86,7 +80,9 @@ impl RaftConfig {
             peer.last_applied = 0;
             peer.persister = peer.persister.copy();
             let persister = peer.persister.clone();
-            let snapshot = persister.read_snapshot();
+            let snapshot = persister
+                .read_snapshot()
+                .unwrap_or_else(|error| panic!("restarting peer {i}: {error}"));
             if !snapshot.is_empty() {
                 // What a service does on restart: load its snapshot.
                 if let Err(error) = applier::ingest(&mut state, i, &snapshot, None) {
