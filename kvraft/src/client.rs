@@ -4,10 +4,9 @@
 use labrpc::ClientEnd;
 
 // SOLUTION BEGIN
+use labrpc::Rpc;
 use labrt::rand::RngExt;
 use labrt::time::{self, Duration};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::rpc::{GetArgs, KvError, PutAppendArgs, WriteKind};
 
@@ -66,7 +65,7 @@ impl Clerk {
             client_id: self.client_id,
             seq: self.seq,
         };
-        self.call::<_, String>("KVServer.Get", &args)
+        self.call(&args)
         // SOLUTION STUB
         // // Your code here (3A): send KVServer.Get to the servers until one
         // // answers, and return the value.
@@ -116,26 +115,26 @@ impl Clerk {
             client_id: self.client_id,
             seq: self.seq,
         };
-        self.call::<_, ()>("KVServer.PutAppend", &args);
+        self.call(&args);
     }
 
     /// Sends `args` to the servers in turn, starting with the last leader,
     /// until one carries the request out. Every method of the service
     /// replies `Result<R, KvError>`.
-    fn call<A, R>(&mut self, method: &str, args: &A) -> R
+    fn call<A, R>(&mut self, args: &A) -> R
     where
-        A: Serialize,
-        R: DeserializeOwned,
+        A: Rpc<Reply = Result<R, KvError>>,
     {
         let mut refusals = 0;
         loop {
-            match self.servers[self.leader].call::<A, Result<R, KvError>>(method, args) {
+            match self.servers[self.leader].call(args) {
                 Ok(Ok(reply)) => return reply,
                 Ok(Err(_)) => {}
                 Err(error) if error.is_network_fault() => {}
                 Err(error) => panic!(
-                    "kvraft clerk: {method} to server end {} failed in a way no network \
+                    "kvraft clerk: {} to server end {} failed in a way no network \
                      fault explains: {error}",
+                    A::METHOD,
                     self.servers[self.leader].name()
                 ),
             }

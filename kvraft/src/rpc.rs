@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use labrpc::Rpc;
 use serde::{Deserialize, Serialize};
 
 /// Arguments of `KVServer.Get`.
@@ -23,6 +24,11 @@ pub struct GetArgs {
 
 /// Reply of `KVServer.Get`: the value ("" for a missing key).
 pub type GetReply = Result<String, KvError>;
+
+impl Rpc for GetArgs {
+    type Reply = GetReply;
+    const METHOD: &'static str = "KVServer.Get";
+}
 
 /// Which write a `KVServer.PutAppend` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +61,11 @@ pub struct PutAppendArgs {
 
 /// Reply of `KVServer.PutAppend`.
 pub type PutAppendReply = Result<(), KvError>;
+
+impl Rpc for PutAppendArgs {
+    type Reply = PutAppendReply;
+    const METHOD: &'static str = "KVServer.PutAppend";
+}
 
 /// Why a server did not carry out a request. Every one of them means "try
 /// again, perhaps elsewhere": the request may or may not have been applied,

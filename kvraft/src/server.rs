@@ -200,8 +200,8 @@ impl KvServer {
     pub fn service(&self) -> Service {
         let (get, put_append) = (self.clone(), self.clone());
         Service::new("KVServer")
-            .method("Get", move |args| get.get(args))
-            .method("PutAppend", move |args| put_append.put_append(args))
+            .rpc(move |args| get.get(args))
+            .rpc(move |args| put_append.put_append(args))
     }
 
     fn get(&self, args: GetArgs) -> GetReply {

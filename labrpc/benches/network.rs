@@ -58,7 +58,7 @@ fn real_call_latencies() -> Vec<Duration> {
         let (_net, ends) = echo_network(1);
         for i in 0..ROUND_TRIPS as u64 {
             let start = Instant::now();
-            let reply: u64 = ends[0].call("Echo.Echo", &i).unwrap();
+            let reply: u64 = ends[0].call_method("Echo.Echo", &i).unwrap();
             samples.push(start.elapsed());
             assert_eq!(reply, i);
         }
@@ -98,7 +98,7 @@ fn calls_per_second(config: impl Fn() -> Config, callers: usize, per_caller: u64
                     let done_tx = done_tx.clone();
                     thread::spawn("caller", move || {
                         for i in 0..per_caller {
-                            assert_eq!(end.call::<_, u64>("Echo.Echo", &i), Ok(i));
+                            assert_eq!(end.call_method::<_, u64>("Echo.Echo", &i), Ok(i));
                         }
                         done_tx.send(()).unwrap();
                     });

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::error::RpcError;
 use crate::fate::{self, LIVENESS_POLL, ReplyFate, RequestFate};
 use crate::network::Shared;
+use crate::rpc::{Rpc, Signature};
 use crate::server::Server;
 
 /// One directed link from a caller to whatever server its network connects
@@ -34,17 +35,25 @@ impl ClientEnd {
         &self.name
     }
 
-    /// Calls `method` (`"Service.Method"`) with `args` and waits for the
+    /// Calls `A`'s method ([`Rpc::METHOD`]) with `args` and waits for its
     /// reply. Always returns, unless the handler never returns while its
     /// server stays alive.
     ///
     /// The calling thread plays the course's per-request task: it applies
     /// the fault model, runs the handler on a thread of its own, and checks
     /// every 100 ms that the end and the server are still alive.
-    pub fn call<A, R>(&self, method: &str, args: &A) -> Result<R, RpcError>
+    pub fn call<A: Rpc>(&self, args: &A) -> Result<A::Reply, RpcError> {
+        self.call_method(A::METHOD, args)
+    }
+
+    /// Calls `method` (`"Service.Method"`) by name, as the course does. Its
+    /// handler must take an `A` and return an `R`, exactly: a call with
+    /// other types is a [`RpcError::TypeMismatch`], not a silent decoding of
+    /// one type's bytes as another.
+    pub fn call_method<A, R>(&self, method: &str, args: &A) -> Result<R, RpcError>
     where
-        A: Serialize,
-        R: DeserializeOwned,
+        A: Serialize + 'static,
+        R: DeserializeOwned + 'static,
     {
         if self.net.is_closed() {
             return Err(RpcError::NetworkClosed);
@@ -68,7 +77,7 @@ impl ClientEnd {
         }
         // A handler error is a bug on one side or the other: it is never
         // hidden as a lost reply.
-        let reply = self.run_handler(&server, method, args)??;
+        let reply = self.run_handler(&server, method, Signature::of::<A, R>(), args)??;
         match fate::reply_fate(route.faults, &mut rng) {
             ReplyFate::Drop => Err(RpcError::ReplyLost),
             ReplyFate::Deliver { delay } => {
@@ -88,6 +97,7 @@ impl ClientEnd {
         &self,
         server: &Server,
         method: &str,
+        signature: Signature,
         args: Vec<u8>,
     ) -> Result<Result<Vec<u8>, RpcError>, RpcError> {
         let (reply_tx, reply_rx) = chan::bounded(1);
@@ -96,7 +106,8 @@ impl ClientEnd {
         // Detached: if the call is cut off, the handler finishes alone and
         // its reply is thrown away.
         drop(labrt::thread::spawn(method, move || {
-            let _ = reply_tx.send(handler_server.dispatch(&handler_method, &args));
+            let reply = handler_server.dispatch(&handler_method, signature, &args);
+            let _ = reply_tx.send(reply);
         }));
         let reply = loop {
             match reply_rx.recv_timeout(LIVENESS_POLL) {

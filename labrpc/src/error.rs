@@ -30,6 +30,19 @@ pub enum RpcError {
         /// Every `Service.Method` the server hosts, sorted.
         known: Vec<String>,
     },
+    /// A call by name whose argument or reply type is not its handler's.
+    TypeMismatch {
+        /// The method called.
+        method: String,
+        /// The caller's argument type.
+        args: &'static str,
+        /// The reply type the caller asked for.
+        reply: &'static str,
+        /// The handler's argument type.
+        handler_args: &'static str,
+        /// The handler's reply type.
+        handler_reply: &'static str,
+    },
     /// The arguments could not be encoded.
     Encode(EncodeError),
     /// The handler's argument type does not match what the caller sent.
@@ -88,6 +101,17 @@ impl fmt::Display for RpcError {
                 "unknown method {name:?}; the server has: {}",
                 known.join(", ")
             ),
+            RpcError::TypeMismatch {
+                method,
+                args,
+                reply,
+                handler_args,
+                handler_reply,
+            } => write!(
+                f,
+                "{method} was called as ({args}) -> {reply}, but its handler is \
+                 ({handler_args}) -> {handler_reply}"
+            ),
             RpcError::Encode(error) => write!(f, "cannot encode the arguments: {error}"),
             RpcError::BadArgs { method, error } => write!(
                 f,
@@ -129,6 +153,14 @@ pub enum SetupError {
         /// The method's full name, `Service.Method`.
         name: String,
     },
+    /// A typed handler was added to a service other than the one its
+    /// [`Rpc::METHOD`](crate::Rpc::METHOD) names.
+    WrongService {
+        /// The handler's `Service.Method`.
+        method: String,
+        /// The service it was added to.
+        service: String,
+    },
     /// A service or method name is empty or contains a `.`, so calls could
     /// not name it unambiguously.
     BadName {
@@ -148,6 +180,10 @@ impl fmt::Display for SetupError {
             SetupError::DuplicateMethod { name } => {
                 write!(f, "the service already has a method {name:?}")
             }
+            SetupError::WrongService { method, service } => write!(
+                f,
+                "the handler of {method} was added to the service {service:?}"
+            ),
             SetupError::BadName { name } => write!(
                 f,
                 "{name:?} is not a valid service or method name (empty, or contains '.')"

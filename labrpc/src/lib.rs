@@ -5,10 +5,11 @@
 //! let end = net.make_end("a->b")?;                  disabled, unconnected
 //! net.connect("a->b", "b")?; net.enable("a->b", true)?;
 //! let server = Server::builder()
-//!     .service(Service::new("Raft").method("RequestVote", move |args: Args| reply))
-//!     .build()?;
+//!     .service(Service::new("Raft").rpc(move |args: RequestVoteArgs| reply))
+//!     .build()?;                                    RequestVoteArgs: Rpc names the method
 //! net.add_server("b", server);                      replaces any server named "b"
-//! end.call::<Args, Reply>("Raft.RequestVote", &args) -> Result<Reply, RpcError>
+//! end.call(&args) -> Result<RequestVoteReply, RpcError>
+//! end.call_method::<Args, Reply>("Raft.RequestVote", &args)   by name, types checked at run time
 //! net.delete_server("b"); net.set_reliable(false); net.set_long_delays(true);
 //! net.set_long_reordering(true); net.count("b"); net.total_count(); net.total_bytes()
 //! ```
@@ -36,11 +37,12 @@
 //!     net.connect("client", "echo").unwrap();
 //!     let echo = Service::new("Echo").method("Shout", |s: String| s.to_uppercase());
 //!     net.add_server("echo", Server::builder().service(echo).build().unwrap());
+//!     let hi = "hi".to_string();
 //!
 //!     // Ends start disabled: the call fails after a short delay.
-//!     assert_eq!(end.call::<_, String>("Echo.Shout", &"hi"), Err(RpcError::Unreachable));
+//!     assert_eq!(end.call_method::<_, String>("Echo.Shout", &hi), Err(RpcError::Unreachable));
 //!     net.enable("client", true).unwrap();
-//!     assert_eq!(end.call::<_, String>("Echo.Shout", &"hi"), Ok("HI".to_string()));
+//!     assert_eq!(end.call_method::<_, String>("Echo.Shout", &hi), Ok("HI".to_string()));
 //!     assert_eq!(net.count("echo"), 1);
 //!     assert_eq!(net.total_count(), 2);
 //! });
@@ -50,10 +52,12 @@ mod client;
 mod error;
 pub mod fate;
 mod network;
+mod rpc;
 mod server;
 
 pub use client::ClientEnd;
 pub use error::{RpcError, SetupError};
 pub use fate::LIVENESS_POLL;
 pub use network::Network;
+pub use rpc::Rpc;
 pub use server::{Server, ServerBuilder, Service};

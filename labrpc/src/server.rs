@@ -9,15 +9,25 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{RpcError, SetupError};
+use crate::rpc::{Rpc, Signature};
 
 /// A handler with its types erased: encoded arguments in, encoded reply out.
-type Handler = Arc<dyn Fn(&str, &[u8]) -> Result<Vec<u8>, RpcError> + Send + Sync>;
+type Erased = Arc<dyn Fn(&str, &[u8]) -> Result<Vec<u8>, RpcError> + Send + Sync>;
+
+/// A method's handler and the types it was written for.
+#[derive(Clone)]
+struct Handler {
+    signature: Signature,
+    run: Erased,
+}
 
 /// A named group of methods, such as `Raft` with `RequestVote` and
 /// `AppendEntries`.
 pub struct Service {
     name: String,
     methods: Vec<(String, Handler)>,
+    /// Typed handlers whose `Rpc::METHOD` names another service.
+    misplaced: Vec<&'static str>,
 }
 
 impl Service {
@@ -26,18 +36,36 @@ impl Service {
         Service {
             name: name.into(),
             methods: Vec::new(),
+            misplaced: Vec::new(),
         }
     }
 
-    /// Adds a method. Each call decodes a fresh `A` from the caller's bytes,
-    /// runs `handler` on its own thread, and encodes the `R` it returns.
+    /// Adds the handler of `A`'s method, [`Rpc::METHOD`], which must name
+    /// this service ([`ServerBuilder::build`] checks).
+    pub fn rpc<A, F>(mut self, handler: F) -> Service
+    where
+        A: Rpc,
+        F: Fn(A) -> A::Reply + Send + Sync + 'static,
+    {
+        match A::METHOD.split_once('.') {
+            Some((service, method)) if service == self.name => self.method(method, handler),
+            _ => {
+                self.misplaced.push(A::METHOD);
+                self
+            }
+        }
+    }
+
+    /// Adds a method by name. Each call decodes a fresh `A` from the
+    /// caller's bytes, runs `handler` on its own thread, and encodes the `R`
+    /// it returns. Callers must use exactly these types.
     pub fn method<A, R, F>(mut self, name: impl Into<String>, handler: F) -> Service
     where
-        A: DeserializeOwned,
-        R: Serialize,
+        A: DeserializeOwned + 'static,
+        R: Serialize + 'static,
         F: Fn(A) -> R + Send + Sync + 'static,
     {
-        let handler: Handler = Arc::new(move |method: &str, args: &[u8]| {
+        let run: Erased = Arc::new(move |method: &str, args: &[u8]| {
             let args = labcodec::decode::<A>(args).map_err(|error| RpcError::BadArgs {
                 method: method.to_string(),
                 error,
@@ -47,6 +75,10 @@ impl Service {
                 error,
             })
         });
+        let handler = Handler {
+            signature: Signature::of::<A, R>(),
+            run,
+        };
         self.methods.push((name.into(), handler));
         self
     }
@@ -71,6 +103,12 @@ impl ServerBuilder {
         let mut services = Vec::new();
         for service in self.services {
             check_name(&service.name)?;
+            if let Some(method) = service.misplaced.first() {
+                return Err(SetupError::WrongService {
+                    method: method.to_string(),
+                    service: service.name,
+                });
+            }
             if services.contains(&service.name) {
                 return Err(SetupError::DuplicateService { name: service.name });
             }
@@ -128,16 +166,31 @@ impl Server {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    /// Counts the request and runs the named method's handler on `args`.
-    pub(crate) fn dispatch(&self, method: &str, args: &[u8]) -> Result<Vec<u8>, RpcError> {
+    /// Counts the request and runs the named method's handler on `args`,
+    /// if the caller's types are the handler's.
+    pub(crate) fn dispatch(
+        &self,
+        method: &str,
+        signature: Signature,
+        args: &[u8],
+    ) -> Result<Vec<u8>, RpcError> {
         self.0.count.fetch_add(1, Ordering::Relaxed);
-        match self.0.methods.get(method) {
-            Some(handler) => handler(method, args),
-            None => Err(RpcError::UnknownMethod {
+        let Some(handler) = self.0.methods.get(method) else {
+            return Err(RpcError::UnknownMethod {
                 name: method.to_string(),
                 known: self.0.methods.keys().cloned().collect(),
-            }),
+            });
+        };
+        if !handler.signature.matches(&signature) {
+            return Err(RpcError::TypeMismatch {
+                method: method.to_string(),
+                args: signature.args_name,
+                reply: signature.reply_name,
+                handler_args: handler.signature.args_name,
+                handler_reply: handler.signature.reply_name,
+            });
         }
+        (handler.run)(method, args)
     }
 }
 

@@ -133,7 +133,7 @@ impl Node {
             let args = args.clone();
             let name = format!("raft{}-vote-{peer}", self.me);
             labrt::thread::spawn(name, move || {
-                let reply = node.peers[peer].call::<_, RequestVoteReply>("Raft.RequestVote", &args);
+                let reply = node.peers[peer].call(&args);
                 if let Ok(reply) = reply {
                     node.update(|st| st.handle_vote_reply(peer, &args, &reply));
                 }

@@ -325,9 +325,9 @@ impl Raft {
     pub fn service(&self) -> Service {
         let (rf1, rf2, rf3) = (self.clone(), self.clone(), self.clone());
         Service::new("Raft")
-            .method("RequestVote", move |args| rf1.request_vote(args))
-            .method("AppendEntries", move |args| rf2.append_entries(args))
-            .method("InstallSnapshot", move |args| rf3.install_snapshot(args))
+            .rpc(move |args| rf1.request_vote(args))
+            .rpc(move |args| rf2.append_entries(args))
+            .rpc(move |args| rf3.install_snapshot(args))
     }
 
     fn request_vote(&self, args: RequestVoteArgs) -> RequestVoteReply {

@@ -6,6 +6,7 @@
 //! their request's, since a live peer always answers with a term at least as
 //! high.
 
+use labrpc::Rpc;
 use serde::{Deserialize, Serialize};
 
 // SOLUTION BEGIN
@@ -102,4 +103,19 @@ pub(crate) struct InstallSnapshotReply {
     // // Your code here (2D): the fields (figure 13, "InstallSnapshot RPC",
     // // Results).
     // SOLUTION END
+}
+
+impl Rpc for RequestVoteArgs {
+    type Reply = RequestVoteReply;
+    const METHOD: &'static str = "Raft.RequestVote";
+}
+
+impl Rpc for AppendEntriesArgs {
+    type Reply = AppendEntriesReply;
+    const METHOD: &'static str = "Raft.AppendEntries";
+}
+
+impl Rpc for InstallSnapshotArgs {
+    type Reply = InstallSnapshotReply;
+    const METHOD: &'static str = "Raft.InstallSnapshot";
 }

@@ -8,9 +8,7 @@ use labrt::time::Instant;
 
 use crate::Node;
 use crate::log::{Entry, Log};
-use crate::msg::{
-    AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs, InstallSnapshotReply,
-};
+use crate::msg::{AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs};
 use crate::persister::ChecksumError;
 use crate::quorum;
 use crate::state::{HEARTBEAT_INTERVAL, Role, State, possible};
@@ -49,19 +47,24 @@ impl State {
     }
 
     /// Whether the leader should write to `peer` now: at every heartbeat,
-    /// and as soon as there are entries it has not yet sent.
+    /// and as soon as there are entries it has not yet sent or a commit
+    /// index it has not yet told, unless entries are in flight to it.
     pub fn replication_due(&mut self, peer: usize, now: Instant) -> Due {
         let Role::Leader { progress } = &mut self.role else {
             return Due::Idle;
         };
         let p = &mut progress[peer];
         let behind = p.next_index <= self.log.last_index();
+        let news = behind || p.sent_commit < self.commit_index;
         match p.last_sent.map(|sent| sent + HEARTBEAT_INTERVAL) {
-            Some(heartbeat) if now < heartbeat && (!behind || p.in_flight) => Due::At(heartbeat),
+            Some(heartbeat) if now < heartbeat && (!news || p.in_flight) => Due::At(heartbeat),
             _ => {
                 p.last_sent = Some(now);
                 p.in_flight = behind;
                 let next_index = p.next_index;
+                if next_index > self.log.snapshot_index() {
+                    p.sent_commit = self.commit_index;
+                }
                 match self.outgoing(next_index) {
                     Ok(outgoing) => Due::Send(outgoing),
                     // Storage damaged the snapshot: nothing can be sent until
@@ -242,6 +245,8 @@ impl State {
         let index = quorum::majority_match(&match_index);
         if index > self.commit_index && self.log.term(index) == Some(self.current_term) {
             self.commit_index = index;
+            // Followers hear of it now, not at the next heartbeat.
+            self.replicate_now = true;
         }
     }
 }
@@ -300,13 +305,13 @@ impl Node {
             let end = &node.peers[peer];
             match outgoing {
                 Outgoing::Append(args) => {
-                    let reply = end.call::<_, AppendEntriesReply>("Raft.AppendEntries", &args);
+                    let reply = end.call(&args);
                     if let Ok(reply) = reply {
                         node.update(|st| st.handle_append_reply(peer, &args, &reply));
                     }
                 }
                 Outgoing::Snapshot(args) => {
-                    let reply = end.call::<_, InstallSnapshotReply>("Raft.InstallSnapshot", &args);
+                    let reply = end.call(&args);
                     if let Ok(reply) = reply {
                         node.update(|st| st.handle_install_snapshot_reply(peer, &args, &reply));
                     }

@@ -63,6 +63,9 @@ pub(crate) struct Progress {
     /// new entries wait for that reply or the next heartbeat rather than
     /// being sent again, so each entry crosses the network about once.
     pub in_flight: bool,
+    /// The commit index the last AppendEntries carried. A higher one goes
+    /// out at once, so followers apply without waiting for a heartbeat.
+    pub sent_commit: u64,
 }
 
 /// One peer's Raft state.
@@ -105,6 +108,7 @@ impl Role {
                 match_index: 0,
                 last_sent: None,
                 in_flight: false,
+                sent_commit: 0,
             })
             .collect();
         Role::Leader { progress }

@@ -18,8 +18,11 @@ fn basic() {
         let end = live_end(&net, "end1-99", "server99");
         net.add_server("server99", JunkServer::start().1);
 
-        assert_eq!(end.call(H2, &111), Ok("handler2-111".to_string()));
-        assert_eq!(end.call(H1, &"9099"), Ok(9099_i64));
+        assert_eq!(
+            end.call_method(H2, &111_i64),
+            Ok("handler2-111".to_string())
+        );
+        assert_eq!(end.call_method(H1, &"9099".to_string()), Ok(9099_i64));
     });
 }
 
@@ -31,9 +34,9 @@ fn types() {
         net.add_server("server99", JunkServer::start().1);
 
         let args = JunkArgs { x: 99 };
-        let reply = end.call::<_, String>("JunkServer.Handler4", &args);
+        let reply = end.call_method::<_, String>("JunkServer.Handler4", &args);
         assert_eq!(reply.as_deref(), Ok("pointer"));
-        let reply = end.call::<_, String>("JunkServer.Handler5", &args);
+        let reply = end.call_method::<_, String>("JunkServer.Handler5", &args);
         assert_eq!(reply.as_deref(), Ok("no pointer"));
     });
 }
@@ -46,9 +49,12 @@ fn disconnect() {
         net.add_server("server99", JunkServer::start().1);
         net.connect("end1-99", "server99").unwrap();
 
-        assert_eq!(end.call::<_, String>(H2, &111), Err(RpcError::Unreachable));
+        assert_eq!(
+            end.call_method::<_, String>(H2, &111_i64),
+            Err(RpcError::Unreachable)
+        );
         net.enable("end1-99", true).unwrap();
-        assert_eq!(end.call(H1, &"9099"), Ok(9099_i64));
+        assert_eq!(end.call_method(H1, &"9099".to_string()), Ok(9099_i64));
     });
 }
 
@@ -60,7 +66,7 @@ fn counts() {
         net.add_server("99", JunkServer::start().1);
 
         for i in 0..17_i64 {
-            assert_eq!(end.call(H2, &i), Ok(format!("handler2-{i}")));
+            assert_eq!(end.call_method(H2, &i), Ok(format!("handler2-{i}")));
         }
         assert_eq!(net.count("99"), 17);
     });
@@ -79,13 +85,13 @@ fn bytes() {
 
         let args = "x".repeat(284);
         for _ in 0..17 {
-            assert_eq!(end.call("JunkServer.Handler6", &args), Ok(284_i64));
+            assert_eq!(end.call_method("JunkServer.Handler6", &args), Ok(284_i64));
         }
         let n = net.total_bytes();
         assert!((4828..=6000).contains(&n), "wrong number of bytes: {n}");
 
         for _ in 0..17 {
-            let reply = end.call::<_, String>("JunkServer.Handler7", &107);
+            let reply = end.call_method::<_, String>("JunkServer.Handler7", &107_i64);
             assert_eq!(reply.map(|y| y.len()), Ok(107));
         }
         let extra = net.total_bytes() - n;
@@ -109,7 +115,7 @@ fn concurrent_many() {
                 let mut n = 0;
                 for j in 0..10 {
                     let arg = 100 * client + j;
-                    assert_eq!(end.call(H2, &arg), Ok(format!("handler2-{arg}")));
+                    assert_eq!(end.call_method(H2, &arg), Ok(format!("handler2-{arg}")));
                     n += 1;
                 }
                 tx.send(n).unwrap();
@@ -133,7 +139,7 @@ fn unreliable() {
             thread::spawn(format!("client {client}"), move || {
                 let end = live_end(&net, &client.to_string(), "1000");
                 let arg = 100 * client;
-                let reply = end.call::<_, String>(H2, &arg);
+                let reply = end.call_method::<_, String>(H2, &arg);
                 if let Ok(reply) = &reply {
                     assert_eq!(*reply, format!("handler2-{arg}"));
                 }
@@ -159,7 +165,7 @@ fn concurrent_one() {
             let (end, tx) = (end.clone(), tx.clone());
             thread::spawn(format!("caller {i}"), move || {
                 let arg = 100 + i;
-                assert_eq!(end.call(H2, &arg), Ok(format!("handler2-{arg}")));
+                assert_eq!(end.call_method(H2, &arg), Ok(format!("handler2-{arg}")));
                 tx.send(1).unwrap();
             });
         }
@@ -184,7 +190,7 @@ fn regression1() {
         for i in 0..20_i64 {
             let (end, tx) = (end.clone(), tx.clone());
             thread::spawn(format!("caller {i}"), move || {
-                let reply = end.call::<_, String>(H2, &(100 + i));
+                let reply = end.call_method::<_, String>(H2, &(100 + i));
                 assert_eq!(reply, Err(RpcError::Unreachable));
                 tx.send(()).unwrap();
             });
@@ -194,7 +200,7 @@ fn regression1() {
 
         let t0 = Instant::now();
         net.enable("c", true).unwrap();
-        assert_eq!(end.call(H2, &99), Ok("handler2-99".to_string()));
+        assert_eq!(end.call_method(H2, &99_i64), Ok("handler2-99".to_string()));
         let took = t0.elapsed();
         assert!(
             took <= Duration::from_millis(30),
@@ -217,7 +223,7 @@ fn killed() {
         let (done_tx, done_rx) = chan::unbounded();
         thread::spawn("caller", move || {
             done_tx
-                .send(end.call::<_, i64>("JunkServer.Handler3", &99))
+                .send(end.call_method::<_, i64>("JunkServer.Handler3", &99_i64))
                 .unwrap();
         });
 

@@ -25,7 +25,7 @@ fn outcomes(seed: u64) -> Vec<(i64, Result<String, RpcError>, Duration)> {
                 let end = live_end(&net, &client.to_string(), "s");
                 for i in 0..20 {
                     let arg = 100 * client + i;
-                    let reply = end.call("JunkServer.Handler2", &arg);
+                    let reply = end.call_method("JunkServer.Handler2", &arg);
                     tx.send((arg, reply, start.elapsed())).unwrap();
                 }
             });

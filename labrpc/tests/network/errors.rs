@@ -1,9 +1,9 @@
 //! Mistakes on either side of a call, and in setting up the network, get
 //! typed errors that say what went wrong.
 
-use labcodec::{DecodeError, EncodeError};
-use labrpc::{Network, RpcError, Server, Service, SetupError};
-use serde::{Serialize, Serializer};
+use labcodec::EncodeError;
+use labrpc::{Network, Rpc, RpcError, Server, Service, SetupError};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::junk::JunkServer;
 use crate::{both, junk_network, live_end};
@@ -28,7 +28,7 @@ fn an_unknown_method_or_service_names_the_known_ones() {
             "Raft.RequestVote".to_string(),
         ];
         for name in ["Raft.Vote", "Kv.Get", "RequestVote", ""] {
-            let error = end.call::<_, u64>(name, &1_u64).unwrap_err();
+            let error = end.call_method::<_, u64>(name, &1_u64).unwrap_err();
             let expected = RpcError::UnknownMethod {
                 name: name.to_string(),
                 known: known.clone(),
@@ -37,7 +37,7 @@ fn an_unknown_method_or_service_names_the_known_ones() {
             assert!(!error.is_network_fault());
         }
         let message = end
-            .call::<_, u64>("Raft.Vote", &1_u64)
+            .call_method::<_, u64>("Raft.Vote", &1_u64)
             .unwrap_err()
             .to_string();
         assert!(
@@ -45,57 +45,142 @@ fn an_unknown_method_or_service_names_the_known_ones() {
             "{message}"
         );
         // Both services answer calls made by their full names.
-        assert_eq!(end.call("Raft.RequestVote", &7_u64), Ok(7_u64));
-        assert_eq!(end.call("KVServer.Get", &"k"), Ok("k".to_string()));
+        assert_eq!(end.call_method("Raft.RequestVote", &7_u64), Ok(7_u64));
+        assert_eq!(
+            end.call_method("KVServer.Get", &"k".to_string()),
+            Ok("k".to_string())
+        );
     });
 }
 
 #[test]
-fn arguments_of_the_wrong_type_are_an_error_of_the_handler_side() {
+fn a_call_by_name_with_other_types_than_its_handler_is_refused_before_it_runs() {
     both(|| {
         let (net, end, js) = junk_network();
 
-        // Handler2 takes an integer.
-        let error = end
-            .call::<_, String>("JunkServer.Handler2", &"two")
-            .unwrap_err();
-        let RpcError::BadArgs { method, error } = error else {
-            panic!("expected BadArgs, got {error:?}");
-        };
-        assert_eq!(method, "JunkServer.Handler2");
-        assert!(
-            matches!(error, DecodeError::TrailingBytes { .. }),
-            "{error:?}"
+        // Handler2 is (i64) -> String. An i32 or a &str would decode as
+        // some i64; a pair of strings would not decode at all. Each is
+        // refused by type, and the handler never runs.
+        let errors = [
+            end.call_method::<_, String>("JunkServer.Handler2", &5_i32),
+            end.call_method::<_, String>("JunkServer.Handler2", &"two"),
+        ]
+        .map(Result::unwrap_err);
+        let reply = end.call_method::<_, (String, String)>("JunkServer.Handler2", &5_i64);
+        for (error, (args, reply)) in errors.into_iter().chain([reply.unwrap_err()]).zip([
+            ("i32", "alloc::string::String"),
+            ("&str", "alloc::string::String"),
+            ("i64", "(alloc::string::String, alloc::string::String)"),
+        ]) {
+            let expected = RpcError::TypeMismatch {
+                method: "JunkServer.Handler2".to_string(),
+                args,
+                reply,
+                handler_args: "i64",
+                handler_reply: "alloc::string::String",
+            };
+            assert_eq!(error, expected);
+            assert!(!error.is_network_fault());
+        }
+        let message = end
+            .call_method::<_, String>("JunkServer.Handler2", &5_u64)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "JunkServer.Handler2 was called as (u64) -> alloc::string::String, but its handler \
+             is (i64) -> alloc::string::String"
         );
         assert!(
             js.mu.lock().log2.is_empty(),
-            "the handler ran on undecodable arguments"
+            "a handler ran on another type"
         );
-        assert_eq!(net.count("s"), 1);
+        assert_eq!(net.count("s"), 4);
+        assert_eq!(
+            end.call_method("JunkServer.Handler2", &5_i64),
+            Ok("handler2-5".to_string())
+        );
     });
 }
 
-#[test]
-fn a_reply_of_the_wrong_type_is_an_error_of_the_caller_side() {
-    both(|| {
-        let (_net, end, js) = junk_network();
+/// Encodes any byte but decodes only even ones: a value of the right type
+/// that the other side still cannot take.
+#[derive(Debug, Serialize)]
+struct Even(u8);
 
-        // Handler2 replies with a string; asking for a struct of two
-        // strings runs out of bytes.
-        let error = end
-            .call::<_, (String, String)>("JunkServer.Handler2", &5)
+impl<'de> Deserialize<'de> for Even {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Even, D::Error> {
+        match u8::deserialize(deserializer)? {
+            even if even % 2 == 0 => Ok(Even(even)),
+            odd => Err(serde::de::Error::custom(format!("{odd} is odd"))),
+        }
+    }
+}
+
+#[test]
+fn arguments_or_replies_of_the_right_type_that_do_not_decode_are_reported() {
+    both(|| {
+        let net = Network::new();
+        let end = live_end(&net, "c", "s");
+        let service = Service::new("Even")
+            .method("Take", |even: Even| even.0)
+            .method("Give", Even);
+        net.add_server("s", Server::builder().service(service).build().unwrap());
+
+        assert_eq!(end.call_method::<_, u8>("Even.Take", &Even(4)), Ok(4));
+        let error = end.call_method::<_, u8>("Even.Take", &Even(3)).unwrap_err();
+        assert!(
+            matches!(&error, RpcError::BadArgs { method, .. } if method == "Even.Take"),
+            "{error:?}"
+        );
+        let error = end.call_method::<_, Even>("Even.Give", &3_u8).unwrap_err();
+        assert!(
+            matches!(&error, RpcError::BadReply { method, .. } if method == "Even.Give"),
+            "{error:?}"
+        );
+    });
+}
+
+/// A handler registered with [`Service::rpc`] answers typed calls; the
+/// reply type comes from the arguments' [`Rpc`] impl.
+#[test]
+fn typed_calls_take_the_method_and_the_reply_type_from_the_arguments() {
+    #[derive(Serialize, Deserialize)]
+    struct Double(u32);
+    impl Rpc for Double {
+        type Reply = u64;
+        const METHOD: &'static str = "Math.Double";
+    }
+
+    both(|| {
+        let net = Network::new();
+        let end = live_end(&net, "c", "s");
+        let service = Service::new("Math").rpc(|Double(x)| u64::from(x) * 2);
+        net.add_server("s", Server::builder().service(service).build().unwrap());
+
+        assert_eq!(end.call(&Double(21)), Ok(42_u64));
+        assert_eq!(end.call_method::<_, u64>("Math.Double", &Double(1)), Ok(2));
+        let misplaced = Server::builder()
+            .service(Service::new("Maths").rpc(|Double(x)| u64::from(x)))
+            .build()
             .unwrap_err();
-        let RpcError::BadReply { method, error } = error else {
-            panic!("expected BadReply, got {error:?}");
+        let expected = SetupError::WrongService {
+            method: "Math.Double".to_string(),
+            service: "Maths".to_string(),
         };
-        assert_eq!(method, "JunkServer.Handler2");
-        assert!(matches!(error, DecodeError::Truncated { .. }), "{error:?}");
-        assert_eq!(js.mu.lock().log2, [5], "the handler should have run");
+        assert_eq!(misplaced, expected);
     });
 }
 
 /// A value whose `Serialize` always fails.
+#[derive(Debug)]
 struct Unencodable;
+
+impl<'de> Deserialize<'de> for Unencodable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Unencodable, D::Error> {
+        <()>::deserialize(deserializer).map(|()| Unencodable)
+    }
+}
 
 impl Serialize for Unencodable {
     fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
@@ -109,7 +194,7 @@ fn arguments_that_cannot_be_encoded_are_never_sent() {
         let (net, end, _) = junk_network();
 
         let error = end
-            .call::<_, i64>("JunkServer.Handler2", &Unencodable)
+            .call_method::<_, i64>("JunkServer.Handler2", &Unencodable)
             .unwrap_err();
         assert!(
             matches!(error, RpcError::Encode(EncodeError::Serialize { .. })),
@@ -127,7 +212,9 @@ fn a_handler_whose_reply_cannot_be_encoded_is_reported() {
         let service = Service::new("Odd").method("Reply", |_: u8| Unencodable);
         net.add_server("s", Server::builder().service(service).build().unwrap());
 
-        let error = end.call::<_, u8>("Odd.Reply", &0_u8).unwrap_err();
+        let error = end
+            .call_method::<_, Unencodable>("Odd.Reply", &0_u8)
+            .unwrap_err();
         assert!(
             matches!(error, RpcError::BadHandlerReply { .. }),
             "{error:?}"
@@ -148,7 +235,7 @@ fn dead_links_are_unreachable() {
 
         for end in [unconnected, nowhere, disabled] {
             let error = end
-                .call::<_, String>("JunkServer.Handler2", &1)
+                .call_method::<_, String>("JunkServer.Handler2", &1_i64)
                 .unwrap_err();
             assert_eq!(error, RpcError::Unreachable, "end {}", end.name());
             assert!(error.is_network_fault());
@@ -161,10 +248,13 @@ fn dead_links_are_unreachable() {
 fn a_cleaned_up_network_refuses_calls() {
     both(|| {
         let (net, end, _) = junk_network();
-        assert!(end.call::<_, String>("JunkServer.Handler2", &1).is_ok());
+        assert!(
+            end.call_method::<_, String>("JunkServer.Handler2", &1_i64)
+                .is_ok()
+        );
 
         net.cleanup();
-        let error = end.call::<_, String>("JunkServer.Handler2", &1);
+        let error = end.call_method::<_, String>("JunkServer.Handler2", &1_i64);
         assert_eq!(error, Err(RpcError::NetworkClosed));
         assert_eq!((net.total_count(), net.count("s")), (1, 1));
     });

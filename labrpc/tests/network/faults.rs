@@ -18,12 +18,12 @@ fn sleeper() -> Server {
     Server::builder().service(service).build().unwrap()
 }
 
-/// Starts `end.call("Slow.Sleep", ms)` on its own thread.
+/// Starts `end.call_method("Slow.Sleep", ms)` on its own thread.
 fn call_sleeper(end: &labrpc::ClientEnd, ms: u64) -> chan::Receiver<Result<u64, RpcError>> {
     let (tx, rx) = chan::unbounded();
     let end = end.clone();
     thread::spawn("caller", move || {
-        tx.send(end.call("Slow.Sleep", &ms)).unwrap()
+        tx.send(end.call_method("Slow.Sleep", &ms)).unwrap()
     });
     rx
 }
@@ -43,7 +43,7 @@ fn replacing_a_server_hides_replies_of_the_old_one() {
         // reach the caller.
         assert_eq!(reply.recv().unwrap(), Err(RpcError::ServerGone));
         assert_eq!((old.count(), net.count("s")), (1, 0));
-        assert_eq!(end.call("Slow.Sleep", &0_u64), Ok(0));
+        assert_eq!(end.call_method("Slow.Sleep", &0_u64), Ok(0_u64));
         assert_eq!(net.count("s"), 1);
     });
 }
@@ -70,15 +70,15 @@ fn a_server_added_later_gets_the_traffic_of_its_name() {
         let net = Network::new();
         let end = live_end(&net, "c", "s");
         assert_eq!(
-            end.call::<_, u64>("Slow.Sleep", &0_u64),
+            end.call_method::<_, u64>("Slow.Sleep", &0_u64),
             Err(RpcError::Unreachable)
         );
         net.add_server("s", sleeper());
-        assert_eq!(end.call("Slow.Sleep", &0_u64), Ok(0));
+        assert_eq!(end.call_method("Slow.Sleep", &0_u64), Ok(0_u64));
         net.delete_server("s");
         assert_eq!(net.count("s"), 0);
         assert_eq!(
-            end.call::<_, u64>("Slow.Sleep", &0_u64),
+            end.call_method::<_, u64>("Slow.Sleep", &0_u64),
             Err(RpcError::Unreachable)
         );
     });
@@ -93,7 +93,7 @@ fn losses_on_an_unreliable_network() {
         net.set_reliable(false);
         let (mut ok, mut request_lost, mut reply_lost) = (0, 0, 0);
         for _ in 0..1000 {
-            match end.call::<_, String>("JunkServer.Handler7", &107) {
+            match end.call_method::<_, String>("JunkServer.Handler7", &107_i64) {
                 Ok(reply) => {
                     assert_eq!(reply.len(), 107);
                     ok += 1;
@@ -125,7 +125,7 @@ fn durations(end: &labrpc::ClientEnd, n: usize) -> Vec<(Duration, bool)> {
     (0..n)
         .map(|_| {
             let start = Instant::now();
-            let ok = end.call::<_, u64>("Slow.Sleep", &0_u64).is_ok();
+            let ok = end.call_method::<_, u64>("Slow.Sleep", &0_u64).is_ok();
             (start.elapsed(), ok)
         })
         .collect()

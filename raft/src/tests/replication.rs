@@ -249,4 +249,39 @@ fn sends_are_paced_by_heartbeats_and_new_entries() {
         assert!(matches!(other.replication_due(0, now), Due::Idle));
     });
 }
+
+/// A follower hears of a new commit index at once, from an AppendEntries
+/// of its own, not at the next heartbeat; a follower that already heard of
+/// it is not written to again.
+#[test]
+fn a_new_commit_index_goes_out_before_the_heartbeat() {
+    sim(|| {
+        let mut st = leader(3, 1, &[]);
+        let now = Instant::now();
+        st.start(b"x".to_vec());
+        let mut sent = [1, 2].map(|peer| match st.replication_due(peer, now) {
+            Due::Send(Outgoing::Append(args)) => args,
+            _ => panic!("the new entry waited for the heartbeat"),
+        });
+        assert_eq!(sent[0].leader_commit, 0);
+        st.handle_append_reply(1, &sent[0], &ok(1));
+        assert_eq!(st.commit_index, 1);
+        for (peer, args) in [1, 2].into_iter().zip(&mut sent) {
+            // Peer 2's entry is still in flight: the commit rides on the
+            // next write after its reply.
+            if peer == 2 {
+                assert!(matches!(st.replication_due(peer, now), Due::At(_)));
+                st.handle_append_reply(peer, args, &ok(1));
+            }
+            let Due::Send(Outgoing::Append(next)) = st.replication_due(peer, now) else {
+                panic!("peer {peer} waits for the heartbeat to hear of commit 1")
+            };
+            assert_eq!((next.leader_commit, next.entries.len()), (1, 0));
+            assert!(
+                matches!(st.replication_due(peer, now), Due::At(at) if at == now + HEARTBEAT_INTERVAL),
+                "peer {peer} told twice"
+            );
+        }
+    });
+}
 // SOLUTION END
