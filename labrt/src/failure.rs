@@ -60,6 +60,18 @@ pub enum FailureKind {
         /// The thread that took the most of them.
         culprit: Culprit,
     },
+    /// Sim: a thread held the run's only OS thread for the stall limit of
+    /// wall time without a single labrt call. Nothing can take the thread
+    /// back, so the watchdog reports this and ends the process.
+    Hung {
+        /// Wall time without a labrt call.
+        wall: Duration,
+        /// CPU time the run's OS thread used meanwhile, where the OS tells
+        /// it: near `wall` for a loop, near zero for a blocking call.
+        cpu: Option<Duration>,
+        /// The thread that holds the run.
+        culprit: Culprit,
+    },
 }
 
 /// The thread that kept a livelocked or stalled run busy.
@@ -143,6 +155,29 @@ impl fmt::Display for FailureKind {
                     "labrt: stalled: the virtual clock stood still for {wall:.1?} of wall \
                      time ({steps} scheduling steps) while {culprit} kept running; {cause} \
                      ({ENV_STALL_SECS} sets the limit)"
+                )
+            }
+            FailureKind::Hung { wall, cpu, culprit } => {
+                let cause = match cpu {
+                    Some(cpu) if *cpu >= *wall / 2 => {
+                        "it computes in a loop that never calls labrt (it used the CPU all along); \
+                         wait on a labrt Condvar or channel, or labrt::time::sleep between polls"
+                    }
+                    Some(_) => {
+                        "it blocks in a std call (it used almost no CPU): std::thread::sleep, \
+                         std::sync::Mutex or Condvar, a std channel or blocking I/O; use \
+                         labrt::time::sleep, labrt::sync and labrt::chan"
+                    }
+                    None => {
+                        "it blocks in a std call (std::thread::sleep, std::sync, a std channel, \
+                         blocking I/O) or computes in a loop that never calls labrt"
+                    }
+                };
+                writeln!(
+                    f,
+                    "labrt: hung: {culprit} has held the run for {wall:.1?} of wall time without \
+                     calling labrt; {cause} ({ENV_STALL_SECS} sets the limit). labrt cannot take \
+                     the thread back, so the process ends here."
                 )
             }
         }

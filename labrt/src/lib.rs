@@ -31,12 +31,14 @@
 //! Rules for code that runs under labrt (the sim backend enforces or reports
 //! what it can):
 //! - block, sleep, read the clock, spawn and draw random numbers only through
-//!   labrt. A std primitive blocks the run's only OS thread; the watchdog
-//!   reports a run that makes no labrt call for 5 s of wall time, and a run
-//!   whose virtual clock stands still for `LAB_STALL_SECS` (10) seconds of
-//!   wall time while a thread keeps running fails as stalled, naming the
-//!   thread, its last labrt call and the likely cause (a std blocking call
-//!   such as `std::thread::sleep`, or a spin).
+//!   labrt. A std primitive blocks the run's only OS thread. A run whose
+//!   virtual clock stands still for `LAB_STALL_SECS` (10) seconds of wall
+//!   time while a thread keeps running fails as stalled; a run whose thread
+//!   makes no labrt call at all for that long is ended by the watchdog,
+//!   which prints the failure and exits the process, since nothing can take
+//!   the thread back. Both name the thread, its last labrt call and the
+//!   likely cause (a std blocking call such as `std::thread::sleep`, or a
+//!   spin).
 //! - in sim, all simulated threads of a run share one OS thread, so they share
 //!   `thread_local!` values and `std::thread::panicking()`; keep per-thread
 //!   state in values the thread owns.

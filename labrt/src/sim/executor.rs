@@ -87,7 +87,7 @@ pub(crate) fn run(
     body: impl FnOnce(),
 ) -> (Stats, Option<FailureKind>) {
     let kernel = Kernel::new(seed, stall_limit);
-    watchdog::watch(&kernel, seed);
+    watchdog::watch(&kernel, seed, stall_limit);
     let _ctx = context::enter(Ctx::Sim(kernel.clone()));
     let mut tasks: Vec<Option<Task>> = Vec::new();
 

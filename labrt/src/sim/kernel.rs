@@ -99,6 +99,16 @@ struct Thread {
     last_call: Option<(&'static str, &'static Location<'static>)>,
 }
 
+impl Thread {
+    /// This thread, named as the one that keeps a run from moving on.
+    fn as_culprit(&self) -> Culprit {
+        Culprit {
+            thread: self.name.to_string(),
+            last_call: self.last_call.map(|(what, at)| format!("{what} at {at}")),
+        }
+    }
+}
+
 /// What the executor should do next.
 pub(crate) enum Next {
     Run(Tid),
@@ -270,6 +280,15 @@ impl Kernel {
         Some(st.threads.get(st.current)?.name.clone())
     }
 
+    /// For the watchdog: the current thread, which holds a hung run, with
+    /// its last labrt call; the virtual time; the stubs the run reached.
+    /// `None` if the state stays busy.
+    pub(crate) fn try_hang_report(&self) -> Option<(Culprit, Duration, Vec<String>)> {
+        let st = self.state.try_lock_for(Duration::from_millis(100))?;
+        let culprit = st.threads.get(st.current)?.as_culprit();
+        Some((culprit, st.now, st.stubs.names()))
+    }
+
     pub(crate) fn progress(&self) -> &Progress {
         &self.progress
     }
@@ -302,8 +321,10 @@ impl Kernel {
                 st.current, w.tid,
                 "a thread blocks on another thread's token"
             );
-            st.threads[w.tid].status = Status::Blocked { epoch: w.epoch, on };
-            st.threads[w.tid].timed_out = false;
+            let thread = &mut st.threads[w.tid];
+            thread.last_call = Some((on.what, on.at));
+            thread.status = Status::Blocked { epoch: w.epoch, on };
+            thread.timed_out = false;
             if let Some(deadline) = deadline {
                 st.timers.push(deadline, w);
             }
@@ -599,12 +620,13 @@ impl State {
                 !matches!(t.status, Status::Free) && t.counted_since == self.steps_at_last_advance
             })
             .max_by_key(|t| t.steps);
-        Culprit {
-            thread: busiest.map_or_else(|| "?".to_string(), |t| t.name.to_string()),
-            last_call: busiest
-                .and_then(|t| t.last_call)
-                .map(|(what, at)| format!("{what} at {at}")),
-        }
+        busiest.map_or_else(
+            || Culprit {
+                thread: "?".to_string(),
+                last_call: None,
+            },
+            Thread::as_culprit,
+        )
     }
 
     fn pick(&mut self) -> Result<Tid, FailureKind> {

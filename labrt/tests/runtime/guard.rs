@@ -120,47 +120,95 @@ fn runs_do_not_nest() {
     });
 }
 
-const STALL_CHILD_ENV: &str = "LABRT_STALL_CHILD";
+/// Set for a child run of this binary: which labrt-free hang to play.
+const HANG_CHILD_ENV: &str = "LABRT_HANG_CHILD";
 
-/// When run by the test below: a finished run whose channel outlives it
-/// (seed 20), then a run blocked in std's sleep (seed 21).
+/// The stall limit of the children's hung runs.
+const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// When run by the tests below: a finished run whose channel outlives it
+/// (seed 20), then a run whose ticker never calls labrt again (seed 21):
+/// it sleeps in std, or it spins.
 #[test]
-fn child_blocks_in_a_std_primitive() {
-    if std::env::var_os(STALL_CHILD_ENV).is_some() {
-        let mut leaked = None;
-        Config::sim(20).run(|| leaked = Some(chan::unbounded::<u8>()));
-        Config::sim(21).run(|| {
-            thread::spawn("sleeps-in-std", || {
-                std::thread::sleep(std::time::Duration::from_secs(8))
-            })
-            .join()
-            .unwrap();
-        });
-        drop(leaked);
-    }
+fn child_holds_the_run_without_labrt() {
+    let Some(how) = std::env::var_os(HANG_CHILD_ENV) else {
+        return;
+    };
+    let mut leaked = None;
+    Config::sim(20).run(|| leaked = Some(chan::unbounded::<u8>()));
+    Config::sim(21).with_stall_limit(HANG_LIMIT).run(move || {
+        labrt::unimplemented("Raft::ticker");
+        thread::spawn("ticker", move || {
+            labrt::time::sleep(Duration::from_millis(30));
+            let mut ticks = 0_u64;
+            loop {
+                if how == "sleep" {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                ticks = std::hint::black_box(ticks + 1);
+            }
+        })
+        .join()
+        .unwrap();
+    });
+    drop(leaked);
 }
 
-#[test]
-fn a_run_held_by_a_std_blocking_call_is_reported() {
+/// Runs the child playing `how`; its exit status, stderr and wall time.
+fn hung_child(how: &str) -> (Option<i32>, String, std::time::Duration) {
+    let start = std::time::Instant::now();
     let child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
-            "guard::child_blocks_in_a_std_primitive",
+            "guard::child_holds_the_run_without_labrt",
             "--exact",
             "--test-threads=1",
         ])
-        .env(STALL_CHILD_ENV, "1")
+        .env(HANG_CHILD_ENV, how)
         .output()
         .expect("run the test binary again");
-    let stderr = String::from_utf8_lossy(&child.stderr);
-    assert!(
-        stderr.contains("seed 21")
-            && stderr.contains("simulated thread 'sleeps-in-std' holds the run"),
-        "no watchdog report in the child's stderr:\n{stderr}"
+    let stderr = String::from_utf8_lossy(&child.stderr).into_owned();
+    (child.status.code(), stderr, start.elapsed())
+}
+
+/// The hung run's failure, as the watchdog prints it before ending the
+/// process: the thread, its last labrt call, the stubs, the replay.
+fn assert_hung_report(how: &str, cause: &str) {
+    let (status, stderr, wall) = hung_child(how);
+    assert_eq!(
+        status,
+        Some(101),
+        "the child did not end as failed:\n{stderr}"
     );
+    assert!(
+        wall < HANG_LIMIT * 20,
+        "the hang took {wall:?} to end under a limit of {HANG_LIMIT:?}"
+    );
+    for expected in [
+        "labrt: hung: thread 'ticker' (its last labrt call: sleep at ",
+        "guard.rs",
+        cause,
+        "LAB_STALL_SECS",
+        "unimplemented, reached in this run: Raft::ticker",
+        "sim seed 21, virtual time 0.030s",
+        "replay: LAB_RUNTIME=sim LAB_SEED=21 cargo test -p labrt --test runtime \
+         guard::child_holds_the_run_without_labrt -- --exact",
+    ] {
+        assert!(stderr.contains(expected), "no {expected:?} in:\n{stderr}");
+    }
     assert!(
         !stderr.contains("seed 20"),
-        "a finished run was reported as stalled:\n{stderr}"
+        "a finished run was reported as hung:\n{stderr}"
     );
+}
+
+#[test]
+fn a_ticker_sleeping_in_std_without_labrt_ends_the_run_as_hung() {
+    assert_hung_report("sleep", "it blocks in a std call (it used almost no CPU)");
+}
+
+#[test]
+fn a_ticker_spinning_without_labrt_ends_the_run_as_hung() {
+    assert_hung_report("spin", "it computes in a loop that never calls labrt");
 }
 
 #[test]
