@@ -44,6 +44,42 @@ impl Hash for Bitset {
     }
 }
 
+/// A [`Bitset`] as the search's memo keeps it: the words that are all ones
+/// at its start counted, not stored, and its zero words at the end left
+/// out. The linearized set is nearly always a prefix of the operations with
+/// a few more, so a key takes a few words where the set takes one bit per
+/// operation; a memo of one entry per operation then grows linearly, not
+/// quadratically, with the history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MemoSet {
+    full_words: u32,
+    rest: Box<[u64]>,
+    digest: u64,
+}
+
+impl Bitset {
+    /// The set in its memo form: equal sets give equal keys.
+    pub(crate) fn memo_key(&self) -> MemoSet {
+        let full = self.words.iter().take_while(|&&w| w == u64::MAX).count();
+        let used = self
+            .words
+            .iter()
+            .rposition(|&w| w != 0)
+            .map_or(0, |i| i + 1);
+        MemoSet {
+            full_words: full as u32,
+            rest: self.words[full..used.max(full)].into(),
+            digest: self.digest,
+        }
+    }
+}
+
+impl Hash for MemoSet {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.digest);
+    }
+}
+
 /// Spreads an index over all 64 bits (the SplitMix64 finalizer), so the XOR
 /// of a few indices rarely collides with the XOR of others.
 fn mix(i: usize) -> u64 {
@@ -71,6 +107,27 @@ mod tests {
         b.remove(3);
         assert_eq!(a, b);
         assert_eq!(a.digest, b.digest);
+    }
+
+    #[test]
+    fn memo_keys_are_equal_exactly_when_the_sets_are() {
+        let mut a = Bitset::new(300);
+        let mut b = Bitset::new(300);
+        for i in 0..130 {
+            a.insert(i);
+            b.insert(129 - i);
+        }
+        a.insert(250);
+        assert_ne!(a.memo_key(), b.memo_key());
+        b.insert(250);
+        let key = a.memo_key();
+        assert_eq!(key, b.memo_key());
+        // Two full words counted, then bits 128-129 and 250: four words.
+        assert_eq!((key.full_words, key.rest.len()), (2, 2));
+        a.remove(250);
+        b.remove(250);
+        assert_eq!(a.memo_key().rest.len(), 1);
+        assert_eq!(Bitset::new(10).memo_key(), Bitset::new(10).memo_key());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! illegal.describe(&model, &history)                      one line: where it fails
 //! visualize::write_temp(&model, &history, &illegal)       -> Result<PathBuf, Error>, an HTML timeline
 //! models::kv::{KvModel, KvInput::{Get, Put, Append}}      the labs' key/value store, by key
+//! models::kv::KvValue::of(text)                           a value as length, hashes and tail
 //! models::kv_log::parse(text)                             recorded histories, one map per line
 //! ```
 //!
@@ -30,27 +31,27 @@
 //!   by operation index, and nothing depends on hash-map iteration.
 //!
 //! ```
-//! use linearizability::models::kv::{KvInput, KvModel};
+//! use linearizability::models::kv::{KvInput, KvModel, KvValue};
 //! use linearizability::{Operation, Verdict, check};
 //!
 //! let put = |v: &str| KvInput::Put { key: "x".into(), value: v.into() };
 //! let get = || KvInput::Get { key: "x".into() };
-//! let none = String::new;
+//! let none = KvValue::default;
 //!
 //! // Client 1's get overlaps both puts, so it may see either value.
 //! let mut history = vec![
 //!     Operation::returned(0, put("1"), 0, none(), 10),
 //!     Operation::returned(0, put("2"), 20, none(), 30),
-//!     Operation::returned(1, get(), 5, "1".to_string(), 25),
+//!     Operation::returned(1, get(), 5, "1".into(), 25),
 //! ];
 //! assert_eq!(check(&KvModel, &history, 1_000).unwrap().verdict, Verdict::Ok);
 //!
 //! // A get that starts after put("2") returned cannot see "1".
-//! history.push(Operation::returned(1, get(), 40, "1".to_string(), 50));
+//! history.push(Operation::returned(1, get(), 40, "1".into(), 50));
 //! let report = check(&KvModel, &history, 1_000).unwrap();
 //! let Verdict::Illegal(illegal) = report.verdict else { panic!("expected Illegal") };
 //! assert_eq!(illegal.failed, 3);
-//! assert_eq!(illegal.state, "2");
+//! assert_eq!(illegal.state, "2".into());
 //! ```
 
 mod bitset;

@@ -16,7 +16,7 @@
 
 use std::collections::HashSet;
 
-use crate::bitset::Bitset;
+use crate::bitset::{Bitset, MemoSet};
 use crate::entries::{Entries, Entry, Node};
 use crate::model::{Model, Operation};
 use crate::verdict::{Illegal, Verdict};
@@ -82,7 +82,7 @@ pub(crate) struct Search<'a, M: Model> {
     /// Operations that returned and are not linearized yet.
     unreturned: usize,
     linearized: Bitset,
-    seen: HashSet<(Bitset, M::State)>,
+    seen: HashSet<(MemoSet, M::State)>,
     state: M::State,
     stack: Vec<Frame<M::State>>,
     deepest: Deepest<M::State>,
@@ -151,7 +151,7 @@ impl<'a, M: Model> Search<'a, M> {
             return;
         };
         self.linearized.insert(op);
-        if !self.seen.insert((self.linearized.clone(), next.clone())) {
+        if !self.seen.insert((self.linearized.memo_key(), next.clone())) {
             self.linearized.remove(op);
             self.node = self.entries.next(self.node);
             return;

@@ -10,13 +10,14 @@
 //! // The put's reply was lost, but the get shows it took effect.
 //! let history = [
 //!     Operation::pending(0, put, 0),
-//!     Operation::returned(1, get, 20, "1".to_string(), 30),
+//!     Operation::returned(1, get, 20, "1".into(), 30),
 //! ];
 //! let report = check(&KvModel, &history, 1_000).unwrap();
 //! assert_eq!(report.verdict, Verdict::Ok);
 //! ```
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::model::{Model, Operation};
 
@@ -54,8 +55,128 @@ impl KvInput {
 }
 
 /// The reply: the value a [`KvInput::Get`] returned. Put and Append return
-/// nothing; record them with an empty string, which the model ignores.
-pub type KvOutput = String;
+/// nothing; record them with the empty value, which the model ignores.
+pub type KvOutput = KvValue;
+
+/// Bytes of a value's end that a [`KvValue`] keeps for display.
+const TAIL: usize = 32;
+
+/// A Mersenne prime, the modulus of the two hashes.
+const M61: u64 = (1 << 61) - 1;
+
+/// The bases of the two polynomial hashes, fixed so that a verdict never
+/// depends on the run.
+const BASES: [u64; 2] = [0x01f3_5a7c_9e21_b4d7, 0x0b6e_d3c1_4a98_f267];
+
+/// A value as the checker keeps it: its length, two polynomial hashes of its
+/// bytes, and its last bytes for display. Key/value histories grow values
+/// by appending, so a test's gets read values of tens of kilobytes; kept
+/// whole in every operation and every state of the search, they took
+/// gigabytes. Two values are equal when length and both 61-bit hashes agree,
+/// which for values that differ happens with a chance near 2^-100, and an
+/// append updates the hashes from the appended bytes alone.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KvValue {
+    len: u64,
+    hashes: [u64; 2],
+    tail: [u8; TAIL],
+    tail_len: u8,
+}
+
+impl KvValue {
+    /// The value of `text`.
+    pub fn of(text: &str) -> KvValue {
+        KvValue::default().appended(text)
+    }
+
+    /// This value with `text` appended.
+    pub fn appended(&self, text: &str) -> KvValue {
+        let mut hashes = self.hashes;
+        for byte in text.bytes() {
+            for (hash, base) in hashes.iter_mut().zip(BASES) {
+                *hash = add_mod(mul_mod(*hash, base), u64::from(byte));
+            }
+        }
+        // The last TAIL bytes of the old tail and `text`, cut at a char
+        // boundary so the tail stays valid UTF-8.
+        let mut joined = self.tail[..usize::from(self.tail_len)].to_vec();
+        joined.extend_from_slice(text.as_bytes());
+        let mut cut = joined.len().saturating_sub(TAIL);
+        while joined.get(cut).is_some_and(|b| b & 0xc0 == 0x80) {
+            cut += 1;
+        }
+        let kept = &joined[cut..];
+        let mut tail = [0; TAIL];
+        tail[..kept.len()].copy_from_slice(kept);
+        KvValue {
+            len: self.len + text.len() as u64,
+            hashes,
+            tail,
+            tail_len: kept.len() as u8,
+        }
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether it is the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn tail(&self) -> &str {
+        std::str::from_utf8(&self.tail[..usize::from(self.tail_len)])
+            .expect("the tail is cut at a char boundary")
+    }
+}
+
+impl Default for KvValue {
+    /// The empty string.
+    fn default() -> KvValue {
+        KvValue {
+            len: 0,
+            hashes: [0; 2],
+            tail: [0; TAIL],
+            tail_len: 0,
+        }
+    }
+}
+
+impl From<&str> for KvValue {
+    fn from(text: &str) -> KvValue {
+        KvValue::of(text)
+    }
+}
+
+/// `'value'`, or for a value longer than its tail `'…tail' (n bytes)`.
+impl fmt::Display for KvValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.len == u64::from(self.tail_len) {
+            write!(f, "'{}'", self.tail())
+        } else {
+            write!(f, "'…{}' ({} bytes)", self.tail(), self.len)
+        }
+    }
+}
+
+impl fmt::Debug for KvValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    // 2^61 = 1 (mod M61): fold the high bits onto the low ones.
+    ((product as u64 & M61) + (product >> 61) as u64) % M61
+}
+
+fn add_mod(a: u64, b: u64) -> u64 {
+    let sum = a + b;
+    if sum >= M61 { sum - M61 } else { sum }
+}
 
 /// One key's register. [`Model::partition`] groups operations by key, so a
 /// state is the value of a single key.
@@ -63,27 +184,27 @@ pub type KvOutput = String;
 pub struct KvModel;
 
 impl Model for KvModel {
-    type State = String;
+    type State = KvValue;
     type Input = KvInput;
-    type Output = KvOutput;
+    type Output = KvValue;
 
-    fn init(&self) -> String {
-        String::new()
+    fn init(&self) -> KvValue {
+        KvValue::default()
     }
 
-    fn step(&self, state: &String, input: &KvInput, output: Option<&String>) -> Option<String> {
+    fn step(&self, state: &KvValue, input: &KvInput, output: Option<&KvValue>) -> Option<KvValue> {
         match input {
             KvInput::Get { .. } => match output {
                 Some(value) if value != state => None,
-                _ => Some(state.clone()),
+                _ => Some(*state),
             },
-            KvInput::Put { value, .. } => Some(value.clone()),
-            KvInput::Append { value, .. } => Some(format!("{state}{value}")),
+            KvInput::Put { value, .. } => Some(KvValue::of(value)),
+            KvInput::Append { value, .. } => Some(state.appended(value)),
         }
     }
 
     /// One group per key, in key order.
-    fn partition(&self, history: &[Operation<KvInput, String>]) -> Vec<Vec<usize>> {
+    fn partition(&self, history: &[Operation<KvInput, KvValue>]) -> Vec<Vec<usize>> {
         let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, op) in history.iter().enumerate() {
             by_key.entry(op.input.key()).or_default().push(i);
@@ -91,17 +212,17 @@ impl Model for KvModel {
         by_key.into_values().collect()
     }
 
-    fn describe_operation(&self, input: &KvInput, output: Option<&String>) -> String {
+    fn describe_operation(&self, input: &KvInput, output: Option<&KvValue>) -> String {
         match (input, output) {
-            (KvInput::Get { key }, Some(value)) => format!("get('{key}') -> '{value}'"),
+            (KvInput::Get { key }, Some(value)) => format!("get('{key}') -> {value}"),
             (KvInput::Get { key }, None) => format!("get('{key}') -> ?"),
             (KvInput::Put { key, value }, _) => format!("put('{key}', '{value}')"),
             (KvInput::Append { key, value }, _) => format!("append('{key}', '{value}')"),
         }
     }
 
-    fn describe_state(&self, state: &String) -> String {
-        format!("'{state}'")
+    fn describe_state(&self, state: &KvValue) -> String {
+        state.to_string()
     }
 }
 
@@ -115,12 +236,13 @@ mod tests {
 
     #[test]
     fn get_must_return_the_current_value_unless_its_reply_was_lost() {
-        let state = "ab".to_string();
+        let state = KvValue::of("ab");
         let read =
-            |out: Option<&str>| KvModel.step(&state, &get("k"), out.map(String::from).as_ref());
-        assert_eq!(read(Some("ab")), Some(state.clone()));
+            |out: Option<&str>| KvModel.step(&state, &get("k"), out.map(KvValue::of).as_ref());
+        assert_eq!(read(Some("ab")), Some(state));
         assert_eq!(read(Some("a")), None);
-        assert_eq!(read(None), Some(state.clone()));
+        assert_eq!(read(Some("ba")), None);
+        assert_eq!(read(None), Some(state));
     }
 
     #[test]
@@ -135,8 +257,42 @@ mod tests {
         };
         let state = KvModel.step(&KvModel.init(), &put, None).unwrap();
         assert_eq!(
-            KvModel.step(&state, &append, Some(&String::new())),
+            KvModel.step(&state, &append, Some(&KvValue::default())),
             Some("xy".into())
+        );
+    }
+
+    #[test]
+    fn a_value_is_the_same_however_it_was_built() {
+        let whole = KvValue::of("x 0 0 yx 1 0 yx 0 1 y");
+        let parts = ["x 0 0 y", "", "x 1 0 y", "x 0 1 y"];
+        let built = parts.iter().fold(KvValue::default(), |v, p| v.appended(p));
+        assert_eq!(built, whole);
+        assert_eq!(whole.len(), 21);
+        // Same bytes in another order, one byte more or less, one changed.
+        for other in [
+            "x 1 0 yx 0 0 yx 0 1 y",
+            "x 0 0 yx 1 0 yx 0 1 y ",
+            "x 0 0 yx 1 0 yx 0 1 ",
+            "x 0 0 yx 1 0 yx 0 1 z",
+        ] {
+            assert_ne!(KvValue::of(other), whole, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn long_values_show_their_tail_and_length() {
+        assert_eq!(KvValue::of("v").to_string(), "'v'");
+        let long = "x 12 34 y".repeat(10);
+        assert_eq!(
+            KvValue::of(&long).to_string(),
+            "'… 34 yx 12 34 yx 12 34 yx 12 34 y' (90 bytes)"
+        );
+        // The tail never splits a character.
+        let accents = "é".repeat(40);
+        assert_eq!(
+            KvValue::of(&accents).to_string(),
+            format!("'…{}' (80 bytes)", "é".repeat(16))
         );
     }
 
@@ -157,7 +313,7 @@ mod tests {
             value: "v".into(),
         };
         assert_eq!(
-            KvModel.describe_operation(&put, Some(&String::new())),
+            KvModel.describe_operation(&put, Some(&KvValue::default())),
             "put('k', 'v')"
         );
         assert_eq!(

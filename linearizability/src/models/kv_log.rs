@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::model::{Operation, Return, Time};
-use crate::models::kv::{KvInput, KvOutput};
+use crate::models::kv::{KvInput, KvOutput, KvValue};
 
 /// Parses a whole history. Operations come in the order of their invokes.
 pub fn parse(text: &str) -> Result<Vec<Operation<KvInput, KvOutput>>, Error> {
@@ -72,8 +72,11 @@ pub fn parse(text: &str) -> Result<Vec<Operation<KvInput, KvOutput>>, Error> {
                 return Err(Error::OkMismatch { line, invoke_line });
             }
             let output = match input {
-                KvInput::Get { .. } => event.value.ok_or_else(|| bad(line, ":value", "nil"))?,
-                KvInput::Put { .. } | KvInput::Append { .. } => String::new(),
+                KvInput::Get { .. } => event
+                    .value
+                    .map(|value| KvValue::of(&value))
+                    .ok_or_else(|| bad(line, ":value", "nil"))?,
+                KvInput::Put { .. } | KvInput::Append { .. } => KvValue::default(),
             };
             ops[op].ret = Some(Return { time, output });
         }

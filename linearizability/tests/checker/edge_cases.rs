@@ -1,14 +1,14 @@
 //! Small hand-made histories, one per rule of the checker. Times are in
 //! arbitrary units; `put(client, key, value, call, return)`.
 
-use linearizability::models::kv::{KvInput, KvModel};
+use linearizability::models::kv::{KvInput, KvModel, KvValue};
 use linearizability::{Error, Model, Operation, Verdict, check};
 
 use crate::support::{KvOp, append, assert_consistent, get, name, put};
 
 const BUDGET: u64 = 100_000;
 
-fn verdict(history: &[KvOp]) -> Verdict<String> {
+fn verdict(history: &[KvOp]) -> Verdict<KvValue> {
     check(&KvModel, history, BUDGET).unwrap().verdict
 }
 
@@ -18,7 +18,7 @@ fn assert_ok(history: &[KvOp]) {
 }
 
 /// Asserts the history is illegal and returns where it fails.
-fn assert_illegal(history: &[KvOp]) -> linearizability::Illegal<String> {
+fn assert_illegal(history: &[KvOp]) -> linearizability::Illegal<KvValue> {
     match verdict(history) {
         Verdict::Illegal(illegal) => {
             assert_consistent(&KvModel, history, &illegal);
@@ -68,7 +68,7 @@ fn a_stale_read_after_a_completed_write_is_illegal() {
     let illegal = assert_illegal(&history);
     assert_eq!(
         (illegal.prefix, illegal.failed, illegal.state),
-        (vec![0], 1, "1".to_string())
+        (vec![0], 1, "1".into())
     );
     assert_eq!(illegal.partition, [0, 1]);
 }
@@ -208,15 +208,15 @@ fn an_easy_violation_is_found_while_a_hard_partition_is_undecided() {
 struct BadPartition(Vec<Vec<usize>>);
 
 impl Model for BadPartition {
-    type State = String;
+    type State = KvValue;
     type Input = KvInput;
-    type Output = String;
+    type Output = KvValue;
 
-    fn init(&self) -> String {
+    fn init(&self) -> KvValue {
         KvModel.init()
     }
 
-    fn step(&self, state: &String, input: &KvInput, output: Option<&String>) -> Option<String> {
+    fn step(&self, state: &KvValue, input: &KvInput, output: Option<&KvValue>) -> Option<KvValue> {
         KvModel.step(state, input, output)
     }
 
@@ -224,11 +224,11 @@ impl Model for BadPartition {
         self.0.clone()
     }
 
-    fn describe_operation(&self, input: &KvInput, output: Option<&String>) -> String {
+    fn describe_operation(&self, input: &KvInput, output: Option<&KvValue>) -> String {
         KvModel.describe_operation(input, output)
     }
 
-    fn describe_state(&self, state: &String) -> String {
+    fn describe_state(&self, state: &KvValue) -> String {
         KvModel.describe_state(state)
     }
 }

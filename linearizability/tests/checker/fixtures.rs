@@ -1,7 +1,7 @@
 //! The recorded histories get their documented verdicts, key by key and as
 //! one map without partitioning.
 
-use linearizability::models::kv::{KvInput, KvModel};
+use linearizability::models::kv::{KvInput, KvModel, KvValue};
 use linearizability::models::kv_log::parse;
 use linearizability::{Model, Verdict, check};
 
@@ -60,7 +60,7 @@ fn fixtures() -> Vec<Fixture> {
 /// Checks `fixture` with `model` and asserts the documented verdict.
 fn assert_verdict<M>(model: &M, fixture: &Fixture, budget: u64)
 where
-    M: Model<Input = KvInput, Output = String>,
+    M: Model<Input = KvInput, Output = KvValue>,
     M::State: std::fmt::Debug,
 {
     let report = check(model, &fixture.history, budget).unwrap();

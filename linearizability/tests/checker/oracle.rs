@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use linearizability::models::kv::{KvInput, KvModel};
+use linearizability::models::kv::{KvInput, KvModel, KvValue};
 use linearizability::{Model, Operation, Verdict, check};
 
 use crate::support::{KvOp, assert_consistent};
@@ -11,7 +11,7 @@ use crate::support::{KvOp, assert_consistent};
 /// Whether some order of `history` is legal, trying them all: each step
 /// picks an unused operation that no unused returned one precedes in real
 /// time; pending operations may be left out.
-fn brute_force(history: &[KvOp], used: &mut [bool], state: &BTreeMap<String, String>) -> bool {
+fn brute_force(history: &[KvOp], used: &mut [bool], state: &BTreeMap<String, KvValue>) -> bool {
     let done = history
         .iter()
         .zip(&*used)
@@ -28,7 +28,7 @@ fn brute_force(history: &[KvOp], used: &mut [bool], state: &BTreeMap<String, Str
             continue;
         }
         let key = op.input.key();
-        let value = state.get(key).cloned().unwrap_or_default();
+        let value = state.get(key).copied().unwrap_or_default();
         if let Some(next) = KvModel.step(&value, &op.input, op.output()) {
             let mut state = state.clone();
             state.insert(key.to_string(), next);
@@ -65,10 +65,10 @@ fn random_history(rng: &mut Rng) -> Vec<KvOp> {
             let (input, output) = match rng.below(3) {
                 0 => {
                     let seen = ["", "0", "1", "01", "10", "00"][rng.below(6) as usize];
-                    (KvInput::Get { key }, seen.to_string())
+                    (KvInput::Get { key }, KvValue::of(seen))
                 }
-                1 => (KvInput::Put { key, value }, String::new()),
-                _ => (KvInput::Append { key, value }, String::new()),
+                1 => (KvInput::Put { key, value }, KvValue::default()),
+                _ => (KvInput::Append { key, value }, KvValue::default()),
             };
             let call = rng.below(8);
             if rng.below(5) == 0 {

@@ -34,10 +34,7 @@ fn reads_gets_pending_operations_and_loose_syntax() {
     let ops = parse(text).unwrap();
     assert_eq!(ops.len(), 2);
     assert_eq!(ops[0].input, KvInput::Get { key: "k".into() });
-    assert_eq!(
-        (ops[0].call, ops[0].output().map(String::as_str)),
-        (2, Some("a, b"))
-    );
+    assert_eq!((ops[0].call, ops[0].output()), (2, Some(&"a, b".into())));
     assert_eq!(
         ops[1].input,
         KvInput::Put {

@@ -5,11 +5,11 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use linearizability::models::kv::{KvInput, KvModel};
+use linearizability::models::kv::{KvInput, KvModel, KvValue};
 use linearizability::{Illegal, Model, Operation, Time, Verdict};
 
 /// An operation of the key/value model.
-pub type KvOp = Operation<KvInput, String>;
+pub type KvOp = Operation<KvInput, KvValue>;
 
 /// The recorded histories, kept with the tests.
 pub fn fixture_dir() -> PathBuf {
@@ -39,7 +39,7 @@ pub fn put(client: usize, key: &str, value: &str, call: Time, ret: Time) -> KvOp
         key: key.into(),
         value: value.into(),
     };
-    Operation::returned(client, input, call, String::new(), ret)
+    Operation::returned(client, input, call, KvValue::default(), ret)
 }
 
 /// `append(key, value)` by `client` over `[call, ret]`.
@@ -48,7 +48,7 @@ pub fn append(client: usize, key: &str, value: &str, call: Time, ret: Time) -> K
         key: key.into(),
         value: value.into(),
     };
-    Operation::returned(client, input, call, String::new(), ret)
+    Operation::returned(client, input, call, KvValue::default(), ret)
 }
 
 /// The verdict's name, for assertion messages.
@@ -91,13 +91,12 @@ pub fn assert_consistent<M: Model>(
 /// avoids, and a check that partitioning does not change verdicts.
 pub struct KvMap;
 
-/// The whole map. The checker hashes every state it keeps, and values grow
-/// long, so the hash is kept up to date on each change rather than
-/// recomputed over every value.
+/// The whole map. The checker hashes every state it keeps, so the hash is
+/// kept up to date on each change rather than recomputed over every value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MapState {
     /// (key, value), sorted by key; a key never written is absent.
-    values: Vec<(Rc<str>, Rc<str>)>,
+    values: Vec<(Rc<str>, KvValue)>,
     /// Sum of the entries' hashes.
     hash: u64,
 }
@@ -108,7 +107,7 @@ impl Hash for MapState {
     }
 }
 
-fn entry_hash(key: &str, value: &str) -> u64 {
+fn entry_hash(key: &str, value: &KvValue) -> u64 {
     let mut h = DefaultHasher::new();
     (key, value).hash(&mut h);
     h.finish()
@@ -117,33 +116,38 @@ fn entry_hash(key: &str, value: &str) -> u64 {
 impl Model for KvMap {
     type State = MapState;
     type Input = KvInput;
-    type Output = String;
+    type Output = KvValue;
 
     fn init(&self) -> MapState {
         MapState::default()
     }
 
-    fn step(&self, state: &MapState, input: &KvInput, output: Option<&String>) -> Option<MapState> {
+    fn step(
+        &self,
+        state: &MapState,
+        input: &KvInput,
+        output: Option<&KvValue>,
+    ) -> Option<MapState> {
         let key = input.key();
         let at = state.values.binary_search_by(|(k, _)| (**k).cmp(key));
-        let old = at.map_or("", |i| &state.values[i].1);
-        let new = KvModel.step(&old.to_string(), input, output)?;
+        let old = at.map_or(KvValue::default(), |i| state.values[i].1);
+        let new = KvModel.step(&old, input, output)?;
         if new == old {
             return Some(state.clone());
         }
         let mut next = state.clone();
         next.hash = next
             .hash
-            .wrapping_sub(entry_hash(key, old))
+            .wrapping_sub(entry_hash(key, &old))
             .wrapping_add(entry_hash(key, &new));
         match at {
-            Ok(i) => next.values[i].1 = new.into(),
-            Err(i) => next.values.insert(i, (key.into(), new.into())),
+            Ok(i) => next.values[i].1 = new,
+            Err(i) => next.values.insert(i, (key.into(), new)),
         }
         Some(next)
     }
 
-    fn describe_operation(&self, input: &KvInput, output: Option<&String>) -> String {
+    fn describe_operation(&self, input: &KvInput, output: Option<&KvValue>) -> String {
         KvModel.describe_operation(input, output)
     }
 

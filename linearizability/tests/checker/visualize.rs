@@ -1,12 +1,12 @@
 //! The HTML page written for an illegal history.
 
-use linearizability::models::kv::{KvInput, KvModel};
+use linearizability::models::kv::{KvInput, KvModel, KvValue};
 use linearizability::models::kv_log::parse;
 use linearizability::{Illegal, Model, Operation, Verdict, check, visualize};
 
 use crate::support::{KvOp, fixture, get, put};
 
-fn illegal(history: &[KvOp]) -> Illegal<String> {
+fn illegal(history: &[KvOp]) -> Illegal<KvValue> {
     match check(&KvModel, history, 1_000_000).unwrap().verdict {
         Verdict::Illegal(illegal) => illegal,
         v => panic!("expected Illegal, got {v:?}"),

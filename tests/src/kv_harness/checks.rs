@@ -119,7 +119,7 @@ pub fn linearizability_failure(ops: &[KvOperation]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use linearizability::Operation;
-    use linearizability::models::kv::KvInput;
+    use linearizability::models::kv::{KvInput, KvValue};
 
     use super::*;
 
@@ -137,9 +137,9 @@ mod tests {
     #[test]
     fn a_stale_read_fails_with_a_written_timeline() {
         let ops = [
-            Operation::returned(1, put("a"), 0, String::new(), 10),
-            Operation::returned(1, put("b"), 20, String::new(), 30),
-            Operation::returned(2, get(), 40, "a".to_string(), 50),
+            Operation::returned(1, put("a"), 0, KvValue::default(), 10),
+            Operation::returned(1, put("b"), 20, KvValue::default(), 30),
+            Operation::returned(2, get(), 40, "a".into(), 50),
         ];
         let failure = linearizability_failure(&ops).expect("a stale read is illegal");
         assert!(
@@ -159,9 +159,9 @@ mod tests {
     #[test]
     fn overlapping_operations_may_be_ordered_either_way() {
         let ops = [
-            Operation::returned(1, put("a"), 0, String::new(), 30),
-            Operation::returned(2, get(), 10, "a".to_string(), 20),
-            Operation::returned(3, get(), 10, String::new(), 20),
+            Operation::returned(1, put("a"), 0, KvValue::default(), 30),
+            Operation::returned(2, get(), 10, "a".into(), 20),
+            Operation::returned(3, get(), 10, KvValue::default(), 20),
         ];
         assert_eq!(linearizability_failure(&ops), None);
     }

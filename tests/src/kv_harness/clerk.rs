@@ -9,7 +9,7 @@ use kvraft::Clerk;
 use labrt::sync::Mutex;
 use labrt::time::Instant;
 use linearizability::Operation;
-use linearizability::models::kv::{KvInput, KvOutput};
+use linearizability::models::kv::{KvInput, KvOutput, KvValue};
 
 use super::KvConfig;
 
@@ -142,7 +142,7 @@ impl TestClerk {
         self.cfg.0.ops.fetch_add(1, Ordering::Relaxed);
         if let (Some((history, client)), Some(call)) = (log, call) {
             let ret = history.now();
-            let op = Operation::returned(client, input, call, output.clone(), ret);
+            let op = Operation::returned(client, input, call, KvValue::of(&output), ret);
             history.ops.lock().push(op);
         }
         output
