@@ -5,12 +5,12 @@
 // SOLUTION BEGIN
 use std::sync::Arc;
 
-use labrt::time::{Duration, Instant};
+use labrt::time::Instant;
 
 use crate::Node;
 use crate::msg::{RequestVoteArgs, RequestVoteReply};
 use crate::quorum;
-use crate::state::{ELECTION_TIMEOUT_MS, Role, State, possible};
+use crate::state::{HEARTBEAT_INTERVAL, Role, State, possible};
 
 impl State {
     /// Starts an election: the next term, a vote for itself, a fresh
@@ -108,10 +108,14 @@ impl Node {
         while !self.killed() {
             let now = Instant::now();
             if st.is_leader() {
-                // Leaders need no timer; check back in a while in case this
-                // one is deposed.
-                let pause = Duration::from_millis(ELECTION_TIMEOUT_MS.start);
-                self.ticker.wait_until(&mut st, now + pause);
+                if !st.leads_a_majority(now) {
+                    let term = st.current_term;
+                    st.become_follower(term, "heard from no majority for the quorum timeout");
+                    continue;
+                }
+                // Leaders need no election timer; check the quorum again at
+                // the next heartbeat.
+                self.ticker.wait_until(&mut st, now + HEARTBEAT_INTERVAL);
             } else if now >= st.election_deadline {
                 let args = st.start_election();
                 self.wake(&mut st);

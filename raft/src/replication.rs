@@ -212,6 +212,7 @@ impl State {
         };
         let p = &mut progress[peer];
         p.in_flight = false;
+        p.heard = Instant::now();
         let last_index = self.log.last_index();
         if reply.success {
             let matched = args.prev_log_index + args.entries.len() as u64;

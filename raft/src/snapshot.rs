@@ -2,6 +2,8 @@
 //! followers that need entries the leader has discarded.
 
 // SOLUTION BEGIN
+use labrt::time::Instant;
+
 use crate::ApplyMsg;
 use crate::log::Log;
 use crate::msg::{InstallSnapshotArgs, InstallSnapshotReply};
@@ -96,6 +98,7 @@ impl State {
         };
         let p = &mut progress[peer];
         p.in_flight = false;
+        p.heard = Instant::now();
         p.match_index = p.match_index.max(args.last_included_index);
         p.next_index = p.next_index.max(p.match_index + 1);
         if p.next_index <= self.log.last_index() {

@@ -14,6 +14,7 @@ use labrt::time::{Duration, Instant};
 use crate::ApplyMsg;
 use crate::log::Log;
 use crate::persister::Persister;
+use crate::quorum;
 
 /// How often a leader writes to a follower with nothing new to send: the
 /// tester allows at most ten heartbeats a second.
@@ -23,6 +24,13 @@ pub(crate) const HEARTBEAT_INTERVAL: Duration = Duration::from_millis(100);
 /// Three heartbeats or more, so one lost heartbeat starts no election; short
 /// enough that a new leader is in place well within the tester's second.
 pub(crate) const ELECTION_TIMEOUT_MS: Range<u64> = 300..600;
+
+/// A leader that has heard from no majority for this long steps down (the
+/// Raft thesis's check quorum, §6.2): cut off from the cluster, it would
+/// only take commands that can never commit. The shortest election
+/// timeout, so that it has stepped down by the time the others elect a new
+/// leader; three heartbeats, so one lost reply does not depose it.
+pub(crate) const QUORUM_TIMEOUT: Duration = Duration::from_millis(ELECTION_TIMEOUT_MS.start);
 
 /// The highest term or log index any run can reach: at a million a second
 /// it would take 290,000 years. A message with a higher one comes from a
@@ -66,6 +74,9 @@ pub(crate) struct Progress {
     /// The commit index the last AppendEntries carried. A higher one goes
     /// out at once, so followers apply without waiting for a heartbeat.
     pub sent_commit: u64,
+    /// When a reply of this term last came from the follower (at first, the
+    /// election).
+    pub heard: Instant,
 }
 
 /// One peer's Raft state.
@@ -102,6 +113,7 @@ impl Role {
     /// A new leader whose log ends at `last_index`: it assumes every
     /// follower is up to date until told otherwise (figure 2).
     pub fn leader(peers: usize, last_index: u64) -> Role {
+        let now = Instant::now();
         let progress = (0..peers)
             .map(|_| Progress {
                 next_index: last_index + 1,
@@ -109,6 +121,7 @@ impl Role {
                 last_sent: None,
                 in_flight: false,
                 sent_commit: 0,
+                heard: now,
             })
             .collect();
         Role::Leader { progress }
@@ -192,6 +205,18 @@ impl State {
             return false;
         }
         reply_term == sent_term && sent_term == self.current_term
+    }
+
+    /// Whether this peer leads and has heard from a majority, itself
+    /// included, within the quorum timeout before `now`.
+    pub fn leads_a_majority(&self, now: Instant) -> bool {
+        let Role::Leader { progress } = &self.role else {
+            return false;
+        };
+        let heard = (0..self.peers)
+            .filter(|&p| p == self.me || now.duration_since(progress[p].heard) <= QUORUM_TIMEOUT)
+            .count();
+        quorum::is_majority(heard, self.peers)
     }
 
     /// Draws a new election timeout from now.

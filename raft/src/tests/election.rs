@@ -3,9 +3,12 @@
 
 // SOLUTION BEGIN
 use super::{follower, sim};
-use crate::msg::{RequestVoteArgs, RequestVoteReply};
+use labrt::time::{Duration, Instant};
+
+use crate::msg::{AppendEntriesReply, RequestVoteArgs, RequestVoteReply};
 use crate::persister::Persister;
-use crate::state::{Role, State};
+use crate::replication::{Due, Outgoing};
+use crate::state::{QUORUM_TIMEOUT, Role, State};
 
 fn ask(term: u64, candidate_id: usize, last_log_index: u64, last_log_term: u64) -> RequestVoteArgs {
     RequestVoteArgs {
@@ -159,6 +162,35 @@ fn a_lone_peer_wins_its_own_election() {
         let mut st = follower(0, 1, 0, &[]);
         st.start_election();
         assert!(st.is_leader());
+    });
+}
+
+/// Check quorum (thesis §6.2): a leader that hears from no majority for
+/// the quorum timeout no longer counts as leading; one reply of its term
+/// from a follower of three is a majority again.
+#[test]
+fn a_leader_cut_off_from_a_majority_stops_leading() {
+    sim(|| {
+        let mut st = super::leader(3, 2, &[1]);
+        let heartbeat = match st.replication_due(1, Instant::now()) {
+            Due::Send(Outgoing::Append(args)) => args,
+            _ => panic!("a new leader writes at once"),
+        };
+        labrt::time::sleep(QUORUM_TIMEOUT);
+        assert!(
+            st.leads_a_majority(Instant::now()),
+            "the timeout is inclusive"
+        );
+        labrt::time::sleep(Duration::from_millis(1));
+        assert!(!st.leads_a_majority(Instant::now()));
+        let reply = AppendEntriesReply {
+            term: 2,
+            success: true,
+            ..AppendEntriesReply::default()
+        };
+        st.handle_append_reply(1, &heartbeat, &reply);
+        assert!(st.leads_a_majority(Instant::now()));
+        assert!(!follower(0, 3, 2, &[1]).leads_a_majority(Instant::now()));
     });
 }
 // SOLUTION END
