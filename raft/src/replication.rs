@@ -131,7 +131,6 @@ impl State {
         self.reset_election_timer();
         reply.term = self.current_term;
 
-        let leader = (args.leader_id, args.term);
         let (prev_log_index, entries) = self.skip_snapshotted(args.prev_log_index, args.entries);
         if prev_log_index > self.log.snapshot_index() {
             match self.log.term(prev_log_index) {
@@ -146,8 +145,15 @@ impl State {
                 }
             }
         }
+        if self.conflicts_with_commit(prev_log_index, &entries) {
+            // No leader can hold another entry at a committed index (leader
+            // completeness, §5.4.3): the sender is broken or hostile, and
+            // the committed entry stays.
+            reply.log_len = self.log.last_index() + 1;
+            return reply;
+        }
         let last_new = prev_log_index + entries.len() as u64;
-        self.merge(prev_log_index, entries, leader);
+        self.merge(prev_log_index, entries);
         // Entries past `last_new` are not known to match the leader's yet.
         let leader_commit = args.leader_commit.min(last_new);
         self.commit_index = self.commit_index.max(leader_commit);
@@ -167,27 +173,23 @@ impl State {
         (snapshot_index, entries)
     }
 
+    /// Whether `entries`, placed after `prev_log_index`, hold an entry of
+    /// another term than this log's at a committed index.
+    fn conflicts_with_commit(&self, prev_log_index: u64, entries: &[Entry]) -> bool {
+        (prev_log_index + 1..=self.commit_index)
+            .zip(entries)
+            .any(|(index, entry)| self.log.term(index).is_some_and(|t| t != entry.term))
+    }
+
     /// Appends the entries after `prev_log_index`, truncating the log only
     /// where an entry conflicts (same index, other term): a delayed,
     /// shorter AppendEntries must not cut off entries a later one added.
-    /// `leader` (id, term) only names the sender if its log is impossible.
-    fn merge(&mut self, prev_log_index: u64, entries: Vec<Entry>, leader: (usize, u64)) {
+    /// No conflict is at a committed index (see `conflicts_with_commit`).
+    fn merge(&mut self, prev_log_index: u64, entries: Vec<Entry>) {
         for (index, entry) in (prev_log_index + 1..).zip(entries) {
             match self.log.term(index) {
                 Some(term) if term == entry.term => continue,
-                Some(term) => {
-                    assert!(
-                        index > self.commit_index,
-                        "peer {}: leader {} of term {} conflicts at committed index {index} \
-                         (term {term} here, {} from the leader; commit index {})",
-                        self.me,
-                        leader.0,
-                        leader.1,
-                        entry.term,
-                        self.commit_index
-                    );
-                    self.log.truncate_from(index);
-                }
+                Some(_) => self.log.truncate_from(index),
                 None => {}
             }
             self.log.push(entry);

@@ -179,6 +179,41 @@ fn replies_with_impossible_terms_or_hints_are_bounded() {
     });
 }
 
+/// A leader of a later term that disagrees at a committed index breaks
+/// leader completeness: it is refused, and the committed entries stay.
+#[test]
+fn entries_that_conflict_with_committed_ones_are_refused() {
+    sim(|| {
+        let mut st = follower(0, 3, 2, &[1, 2, 2]);
+        st.commit_index = 2;
+        let rewrite = st.handle_append_entries(AppendEntriesArgs {
+            term: 3,
+            leader_id: 1,
+            prev_log_index: 0,
+            prev_log_term: 0,
+            entries: entries(&[1, 3, 3]),
+            leader_commit: 3,
+        });
+        assert!(!rewrite.success);
+        assert_eq!(
+            (st.log.last_index(), st.log.term(2), st.commit_index),
+            (3, Some(2), 2)
+        );
+        // Past the commit index, a conflict is the leader's to settle.
+        let ok = st.handle_append_entries(AppendEntriesArgs {
+            term: 3,
+            leader_id: 1,
+            prev_log_index: 2,
+            prev_log_term: 2,
+            entries: entries(&[3]),
+            leader_commit: 3,
+        });
+        assert!(ok.success);
+        assert_eq!((st.log.term(3), st.commit_index), (Some(3), 3));
+        still_sound(&mut st, 3);
+    });
+}
+
 #[test]
 fn a_saved_term_no_run_can_reach_is_corrupt() {
     sim(|| {
