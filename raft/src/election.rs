@@ -10,9 +10,32 @@ use labrt::time::Instant;
 use crate::Node;
 use crate::msg::{RequestVoteArgs, RequestVoteReply};
 use crate::quorum;
-use crate::state::{HEARTBEAT_INTERVAL, Role, State, possible};
+use crate::state::{HEARTBEAT_INTERVAL, LEADER_STICKINESS, Role, State, possible};
 
 impl State {
+    /// Asks whether the others would elect this peer in the next term
+    /// before standing (thesis §9.6), with a fresh timeout for another try.
+    /// A peer cut off or behind then never raises its term, so it does not
+    /// depose a working leader when it comes back. Returns the request for
+    /// every other peer: the pre-vote, or the vote itself if this peer's own
+    /// is a majority.
+    pub fn start_pre_vote(&mut self) -> RequestVoteArgs {
+        let mut granted = vec![false; self.peers];
+        granted[self.me] = true;
+        if quorum::is_majority(1, self.peers) {
+            return self.start_election();
+        }
+        self.reset_election_timer();
+        self.pre_votes = Some((self.current_term + 1, granted));
+        RequestVoteArgs {
+            term: self.current_term + 1,
+            candidate_id: self.me,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+            pre_vote: true,
+        }
+    }
+
     /// Starts an election: the next term, a vote for itself, a fresh
     /// timeout (§5.2). Returns the RequestVote for every other peer.
     pub fn start_election(&mut self) -> RequestVoteArgs {
@@ -33,16 +56,36 @@ impl State {
             candidate_id: self.me,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
+            pre_vote: false,
         }
     }
 
     /// RequestVote receiver (figure 2). Saves term and vote before the
-    /// reply leaves.
+    /// reply leaves. A pre-vote changes nothing here: it is granted to an
+    /// up-to-date candidate for a newer term, unless this peer leads or has
+    /// heard from its leader lately.
     pub fn handle_request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {
+        let refused = RequestVoteReply {
+            term: self.current_term,
+            vote_granted: false,
+        };
         if !possible(args.term) {
+            return refused;
+        }
+        if args.pre_vote {
+            let leader_lately = self
+                .leader_heard
+                .is_some_and(|heard| heard.elapsed() < LEADER_STICKINESS);
+            let vote_granted = args.term > self.current_term
+                && args.candidate_id < self.peers
+                && !self.is_leader()
+                && !leader_lately
+                && self
+                    .log
+                    .is_up_to_date(args.last_log_index, args.last_log_term);
             return RequestVoteReply {
-                term: self.current_term,
-                vote_granted: false,
+                vote_granted,
+                ..refused
             };
         }
         if args.term > self.current_term {
@@ -71,20 +114,48 @@ impl State {
     }
 
     /// Counts a vote `peer` granted for `args`; ignores replies to older
-    /// elections.
+    /// elections. A majority of pre-votes starts the election: its
+    /// RequestVote for every other peer is returned.
     pub fn handle_vote_reply(
         &mut self,
         peer: usize,
         args: &RequestVoteArgs,
         reply: &RequestVoteReply,
-    ) {
+    ) -> Option<RequestVoteArgs> {
+        if args.pre_vote {
+            return self.handle_pre_vote_reply(peer, args, reply);
+        }
         if !self.reply_is_current(args.term, reply.term, "RequestVote") || !reply.vote_granted {
-            return;
+            return None;
         }
         if let Role::Candidate { votes } = &mut self.role {
             votes[peer] = true;
             self.win_if_majority();
         }
+        None
+    }
+
+    fn handle_pre_vote_reply(
+        &mut self,
+        peer: usize,
+        args: &RequestVoteArgs,
+        reply: &RequestVoteReply,
+    ) -> Option<RequestVoteArgs> {
+        if !possible(reply.term) {
+            return None;
+        }
+        if reply.term > self.current_term {
+            self.become_follower(reply.term, "pre-vote reply from a newer term");
+            self.save();
+            return None;
+        }
+        let (term, granted) = self.pre_votes.as_mut()?;
+        if *term != args.term || !reply.vote_granted {
+            return None;
+        }
+        granted[peer] = true;
+        let count = granted.iter().filter(|&&g| g).count();
+        quorum::is_majority(count, self.peers).then(|| self.start_election())
     }
 
     /// Becomes leader if this candidate holds a majority of votes.
@@ -117,7 +188,7 @@ impl Node {
                 // the next heartbeat.
                 self.ticker.wait_until(&mut st, now + HEARTBEAT_INTERVAL);
             } else if now >= st.election_deadline {
-                let args = st.start_election();
+                let args = st.start_pre_vote();
                 self.wake(&mut st);
                 drop(st);
                 self.request_votes(&args);
@@ -138,8 +209,13 @@ impl Node {
             let name = format!("raft{}-vote-{peer}", self.me);
             labrt::thread::spawn(name, move || {
                 let reply = node.peers[peer].call(&args);
-                if let Ok(reply) = reply {
-                    node.update(|st| st.handle_vote_reply(peer, &args, &reply));
+                let Ok(reply) = reply else {
+                    return;
+                };
+                if let Some(Some(election)) =
+                    node.update(|st| st.handle_vote_reply(peer, &args, &reply))
+                {
+                    node.request_votes(&election);
                 }
             });
         }

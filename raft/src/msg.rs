@@ -21,6 +21,9 @@ pub(crate) struct RequestVoteArgs {
     pub candidate_id: usize,
     pub last_log_index: u64,
     pub last_log_term: u64,
+    /// A pre-vote (thesis §9.6): would the peer vote for this candidate in
+    /// `term`? No one's term or vote changes.
+    pub pre_vote: bool,
     // SOLUTION STUB
     // // Your code here (2A, 2B): the candidate's term and id, and its last
     // // log entry (figure 2, "RequestVote RPC", Arguments).

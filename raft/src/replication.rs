@@ -128,7 +128,7 @@ impl State {
         if args.term > self.current_term || !matches!(self.role, Role::Follower) {
             self.become_follower(args.term, "AppendEntries from the leader");
         }
-        self.reset_election_timer();
+        self.heard_from_leader();
         reply.term = self.current_term;
 
         let (prev_log_index, entries) = self.skip_snapshotted(args.prev_log_index, args.entries);

@@ -55,7 +55,7 @@ impl State {
         if args.term > self.current_term || !matches!(self.role, Role::Follower) {
             self.become_follower(args.term, "InstallSnapshot from the leader");
         }
-        self.reset_election_timer();
+        self.heard_from_leader();
         let reply = InstallSnapshotReply {
             term: self.current_term,
         };

@@ -30,6 +30,13 @@ pub(crate) const ELECTION_TIMEOUT_MS: Range<u64> = 300..600;
 /// only take commands that can never commit. The shortest election
 /// timeout, so that it has stepped down by the time the others elect a new
 /// leader; three heartbeats, so one lost reply does not depose it.
+/// How long after hearing from a leader a peer refuses pre-votes: a
+/// heartbeat less than the shortest election timeout, so that peers whose
+/// leader has gone grant each other's pre-votes at once, while a peer that
+/// rejoins a working cluster gets none.
+pub(crate) const LEADER_STICKINESS: Duration =
+    Duration::from_millis(ELECTION_TIMEOUT_MS.start).saturating_sub(HEARTBEAT_INTERVAL);
+
 pub(crate) const QUORUM_TIMEOUT: Duration = Duration::from_millis(ELECTION_TIMEOUT_MS.start);
 
 /// The highest term or log index any run can reach: at a million a second
@@ -92,6 +99,10 @@ pub(crate) struct State {
     pub last_applied: u64,
     pub role: Role,
     pub election_deadline: Instant,
+    /// When this peer last heard from the leader of its term.
+    pub leader_heard: Option<Instant>,
+    /// The pre-votes this peer collects to stand in the term it names.
+    pub pre_votes: Option<(u64, Vec<bool>)>,
     /// A snapshot installed from the leader, not yet handed to the service.
     /// Always an [`ApplyMsg::Snapshot`].
     pub snapshot_to_apply: Option<ApplyMsg>,
@@ -141,6 +152,8 @@ impl State {
             last_applied: 0,
             role: Role::Follower,
             election_deadline: Instant::now(),
+            leader_heard: None,
+            pre_votes: None,
             snapshot_to_apply: None,
             replicate_now: false,
             unsaved: false,
@@ -183,6 +196,7 @@ impl State {
             // A deposed leader's timer is stale; give it a full timeout.
             self.reset_election_timer();
         }
+        self.pre_votes = None;
         self.role = role;
     }
 
@@ -217,6 +231,13 @@ impl State {
             .filter(|&p| p == self.me || now.duration_since(progress[p].heard) <= QUORUM_TIMEOUT)
             .count();
         quorum::is_majority(heard, self.peers)
+    }
+
+    /// Notes a message from the leader of this term: the election timer
+    /// starts again, and pre-votes are refused for a while.
+    pub fn heard_from_leader(&mut self) {
+        self.leader_heard = Some(Instant::now());
+        self.reset_election_timer();
     }
 
     /// Draws a new election timeout from now.

@@ -8,7 +8,7 @@ use labrt::time::{Duration, Instant};
 use crate::msg::{AppendEntriesReply, RequestVoteArgs, RequestVoteReply};
 use crate::persister::Persister;
 use crate::replication::{Due, Outgoing};
-use crate::state::{QUORUM_TIMEOUT, Role, State};
+use crate::state::{LEADER_STICKINESS, QUORUM_TIMEOUT, Role, State};
 
 fn ask(term: u64, candidate_id: usize, last_log_index: u64, last_log_term: u64) -> RequestVoteArgs {
     RequestVoteArgs {
@@ -16,6 +16,7 @@ fn ask(term: u64, candidate_id: usize, last_log_index: u64, last_log_term: u64) 
         candidate_id,
         last_log_index,
         last_log_term,
+        pre_vote: false,
     }
 }
 
@@ -23,6 +24,13 @@ fn granted(term: u64) -> RequestVoteReply {
     RequestVoteReply {
         term,
         vote_granted: true,
+    }
+}
+
+fn refused(term: u64) -> RequestVoteReply {
+    RequestVoteReply {
+        term,
+        vote_granted: false,
     }
 }
 
@@ -191,6 +199,54 @@ fn a_leader_cut_off_from_a_majority_stops_leading() {
         st.handle_append_reply(1, &heartbeat, &reply);
         assert!(st.leads_a_majority(Instant::now()));
         assert!(!follower(0, 3, 2, &[1]).leads_a_majority(Instant::now()));
+    });
+}
+
+/// Thesis §9.6: a pre-vote changes neither side's term or vote, and a peer
+/// that heard from its leader lately refuses it, so a peer rejoining a
+/// working cluster cannot depose the leader.
+#[test]
+fn a_pre_vote_changes_nothing_and_waits_for_the_leader_to_go_quiet() {
+    sim(|| {
+        let mut st = follower(0, 3, 2, &[1, 2]);
+        st.heard_from_leader();
+        let pre_vote = RequestVoteArgs {
+            pre_vote: true,
+            ..ask(3, 1, 2, 2)
+        };
+        assert_eq!(st.handle_request_vote(&pre_vote), refused(2));
+        labrt::time::sleep(LEADER_STICKINESS);
+        assert_eq!(st.handle_request_vote(&pre_vote), granted(2));
+        assert_eq!((st.current_term, st.voted_for), (2, None));
+        let behind = RequestVoteArgs {
+            pre_vote: true,
+            ..ask(3, 1, 1, 1)
+        };
+        assert_eq!(st.handle_request_vote(&behind), refused(2));
+    });
+}
+
+/// A candidate raises its term only once a majority would elect it.
+#[test]
+fn a_majority_of_pre_votes_starts_the_election() {
+    sim(|| {
+        let mut st = follower(0, 3, 1, &[1]);
+        let ask = st.start_pre_vote();
+        assert!(ask.pre_vote);
+        assert_eq!((ask.term, st.current_term, st.voted_for), (2, 1, None));
+        assert_eq!(st.handle_vote_reply(2, &ask, &refused(1)), None);
+        let election = st
+            .handle_vote_reply(1, &ask, &granted(1))
+            .expect("a majority");
+        assert!(!election.pre_vote);
+        assert_eq!(
+            (election.term, st.current_term, st.voted_for),
+            (2, 2, Some(0))
+        );
+        assert!(matches!(st.role, Role::Candidate { .. }));
+        // A late pre-vote for the same term does not start another election.
+        assert_eq!(st.handle_vote_reply(2, &ask, &granted(1)), None);
+        assert_eq!(st.current_term, 2);
     });
 }
 // SOLUTION END

@@ -27,13 +27,16 @@ fn requests_from_impossible_terms_are_refused() {
     sim(|| {
         for extreme in EXTREMES {
             let mut st = follower(0, 3, 2, &[1, 2]);
-            let vote = st.handle_request_vote(&RequestVoteArgs {
-                term: extreme,
-                candidate_id: 1,
-                last_log_index: u64::MAX,
-                last_log_term: u64::MAX,
-            });
-            assert_eq!((vote.term, vote.vote_granted), (2, false));
+            for pre_vote in [true, false] {
+                let vote = st.handle_request_vote(&RequestVoteArgs {
+                    term: extreme,
+                    candidate_id: 1,
+                    last_log_index: u64::MAX,
+                    last_log_term: u64::MAX,
+                    pre_vote,
+                });
+                assert_eq!((vote.term, vote.vote_granted), (2, false));
+            }
             let append = st.handle_append_entries(AppendEntriesArgs {
                 term: extreme,
                 leader_id: 1,
@@ -135,6 +138,7 @@ fn replies_with_impossible_terms_or_hints_are_bounded() {
                 candidate_id: 0,
                 last_log_index: 2,
                 last_log_term: 2,
+                pre_vote: false,
             };
             let granted = RequestVoteReply {
                 term: extreme,
