@@ -1,6 +1,6 @@
 //! Client ends and the life of one call.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use labrt::chan::{self, RecvTimeoutError};
 use labrt::time::{self, Duration};
@@ -19,14 +19,16 @@ use crate::server::Server;
 #[derive(Clone)]
 pub struct ClientEnd {
     name: Arc<str>,
-    net: Arc<Shared>,
+    /// Weak: the network's servers hold handlers, and handlers hold ends,
+    /// so a strong link would keep a finished run's cluster alive for ever.
+    net: Weak<Shared>,
 }
 
 impl ClientEnd {
-    pub(crate) fn new(name: String, net: Arc<Shared>) -> ClientEnd {
+    pub(crate) fn new(name: String, net: &Arc<Shared>) -> ClientEnd {
         ClientEnd {
             name: name.into(),
-            net,
+            net: Arc::downgrade(net),
         }
     }
 
@@ -55,12 +57,12 @@ impl ClientEnd {
         A: Serialize + 'static,
         R: DeserializeOwned + 'static,
     {
-        if self.net.is_closed() {
+        let Some(net) = self.net.upgrade().filter(|net| !net.is_closed()) else {
             return Err(RpcError::NetworkClosed);
-        }
+        };
         let args = labcodec::try_encode(args).map_err(RpcError::Encode)?;
-        self.net.count_request(args.len());
-        let route = self.net.route(&self.name);
+        net.count_request(args.len());
+        let route = net.route(&self.name);
         let mut rng = labrt::rand::rng();
         let Some(server) = route.server else {
             sleep(fate::dead_link_delay(route.faults, &mut rng));
@@ -72,17 +74,17 @@ impl ClientEnd {
                 return Err(RpcError::RequestLost);
             }
             RequestFate::Deliver { delay } => {
-                sleep(delay + fate::transit(self.net.backend, &mut rng));
+                sleep(delay + fate::transit(net.backend, &mut rng));
             }
         }
         // A handler error is a bug on one side or the other: it is never
         // hidden as a lost reply.
-        let reply = self.run_handler(&server, method, Signature::of::<A, R>(), args)??;
+        let reply = self.run_handler(&net, &server, method, Signature::of::<A, R>(), args)??;
         match fate::reply_fate(route.faults, &mut rng) {
             ReplyFate::Drop => Err(RpcError::ReplyLost),
             ReplyFate::Deliver { delay } => {
-                sleep(delay + fate::transit(self.net.backend, &mut rng));
-                self.net.count_reply(reply.len());
+                sleep(delay + fate::transit(net.backend, &mut rng));
+                net.count_reply(reply.len());
                 labcodec::decode(&reply).map_err(|error| RpcError::BadReply {
                     method: method.to_string(),
                     error,
@@ -95,6 +97,7 @@ impl ClientEnd {
     /// stays alive. `Err(ServerGone)` if it did not.
     fn run_handler(
         &self,
+        net: &Shared,
         server: &Server,
         method: &str,
         signature: Signature,
@@ -112,13 +115,13 @@ impl ClientEnd {
         let reply = loop {
             match reply_rx.recv_timeout(LIVENESS_POLL) {
                 Ok(reply) => break reply,
-                Err(RecvTimeoutError::Timeout) if !self.net.is_dead(&self.name, server) => {}
+                Err(RecvTimeoutError::Timeout) if !net.is_dead(&self.name, server) => {}
                 Err(_) => return Err(RpcError::ServerGone),
             }
         };
         // A reply from an instance that died meanwhile may rest on writes
         // to a persister that has been superseded.
-        if self.net.is_dead(&self.name, server) {
+        if net.is_dead(&self.name, server) {
             return Err(RpcError::ServerGone);
         }
         Ok(reply)

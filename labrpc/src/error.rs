@@ -21,7 +21,8 @@ pub enum RpcError {
     /// deleted or replaced. The handler may have run; its reply is discarded
     /// because it may come from a crashed instance.
     ServerGone,
-    /// [`Network::cleanup`](crate::Network::cleanup) has stopped the network.
+    /// [`Network::cleanup`](crate::Network::cleanup) has stopped the
+    /// network, or it has been dropped.
     NetworkClosed,
     /// The server hosts no such service or method.
     UnknownMethod {
@@ -95,7 +96,7 @@ impl fmt::Display for RpcError {
                 f,
                 "the end was disabled or its server deleted or replaced during the call"
             ),
-            RpcError::NetworkClosed => write!(f, "the network has been cleaned up"),
+            RpcError::NetworkClosed => write!(f, "the network has been cleaned up or dropped"),
             RpcError::UnknownMethod { name, known } => write!(
                 f,
                 "unknown method {name:?}; the server has: {}",
@@ -154,7 +155,8 @@ pub enum SetupError {
         name: String,
     },
     /// A typed handler was added to a service other than the one its
-    /// [`Rpc::METHOD`](crate::Rpc::METHOD) names.
+    /// [`Rpc::METHOD`](crate::Rpc::METHOD) names. (A `METHOD` without a
+    /// service is a [`SetupError::BadName`].)
     WrongService {
         /// The handler's `Service.Method`.
         method: String,

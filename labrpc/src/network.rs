@@ -77,7 +77,7 @@ impl Network {
             return Err(SetupError::DuplicateEnd { name });
         }
         state.ends.insert(name.clone(), EndState::default());
-        Ok(ClientEnd::new(name, self.0.clone()))
+        Ok(ClientEnd::new(name, &self.0))
     }
 
     /// Points the end at whatever server has the name `server`, now or

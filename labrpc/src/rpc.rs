@@ -33,7 +33,10 @@ pub trait Rpc: Serialize + DeserializeOwned + 'static {
 
 /// The argument and reply types of a call or of a handler. Calls by name
 /// are checked against their handler's with it, since the bytes alone
-/// cannot tell an `i32` from an `i64` or a `String` from a `&str`.
+/// cannot tell one type from another: an `i32` decodes as an `i64`, and a
+/// reply struct may decode as another of the same shape. The check asks
+/// for exactly the handler's Rust types, so `&String` rather than `&&str`,
+/// and integer literals with their suffix.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Signature {
     args: TypeId,

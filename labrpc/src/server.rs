@@ -26,7 +26,7 @@ struct Handler {
 pub struct Service {
     name: String,
     methods: Vec<(String, Handler)>,
-    /// Typed handlers whose `Rpc::METHOD` names another service.
+    /// Typed handlers whose `Rpc::METHOD` names another service, or none.
     misplaced: Vec<&'static str>,
 }
 
@@ -103,10 +103,15 @@ impl ServerBuilder {
         let mut services = Vec::new();
         for service in self.services {
             check_name(&service.name)?;
-            if let Some(method) = service.misplaced.first() {
-                return Err(SetupError::WrongService {
-                    method: method.to_string(),
-                    service: service.name,
+            if let Some(&method) = service.misplaced.first() {
+                return Err(match method.contains('.') {
+                    true => SetupError::WrongService {
+                        method: method.to_string(),
+                        service: service.name,
+                    },
+                    false => SetupError::BadName {
+                        name: method.to_string(),
+                    },
                 });
             }
             if services.contains(&service.name) {

@@ -90,6 +90,21 @@ pub fn yield_now() {
     }
 }
 
+/// Runs `f`, a long computation that makes no labrt call (a
+/// linearizability check, say), without the sim watchdog taking it for a
+/// hung thread however long it takes. As for any computation in sim, the
+/// virtual clock does not move meanwhile.
+#[track_caller]
+pub fn compute<R>(f: impl FnOnce() -> R) -> R {
+    match context::current("labrt::thread::compute") {
+        Ctx::Sim(kernel) => {
+            let _computing = kernel.computing();
+            f()
+        }
+        Ctx::Real(_) => f(),
+    }
+}
+
 thread_local! {
     static REAL_NAME: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
 }

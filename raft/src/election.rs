@@ -10,7 +10,7 @@ use labrt::time::Instant;
 use crate::Node;
 use crate::msg::{RequestVoteArgs, RequestVoteReply};
 use crate::quorum;
-use crate::state::{HEARTBEAT_INTERVAL, LEADER_STICKINESS, Role, State, possible};
+use crate::state::{HEARTBEAT_INTERVAL, LEADER_STICKINESS, QUORUM_TIMEOUT, Role, State, possible};
 
 impl State {
     /// Asks whether the others would elect this peer in the next term
@@ -179,7 +179,7 @@ impl Node {
         while !self.killed() {
             let now = Instant::now();
             if st.is_leader() {
-                if !st.leads_a_majority(now) {
+                if !st.leads_a_majority(now, QUORUM_TIMEOUT) {
                     let term = st.current_term;
                     st.become_follower(term, "heard from no majority for the quorum timeout");
                     continue;

@@ -11,7 +11,7 @@
 //! rf.snapshot(index, bytes)                                the service's state through index
 //! rf.persist_bytes(); rf.kill()
 //! Persister::new(); p.copy(); p.save(state, snapshot)
-//! p.read_raft_state()?; p.read_snapshot()?                Err: storage damaged what was saved
+//! p.read_raft_state(); p.read_snapshot()                  Err(ChecksumError): storage damaged it
 //! ```
 //!
 //! Indices start at 1 (0 is a sentinel, as in the paper) and terms at 0.
@@ -116,6 +116,13 @@ pub enum RaftError {
         /// What is wrong with it.
         error: Corruption,
     },
+    /// The persisted snapshot fails its checksum.
+    CorruptSnapshot {
+        /// The peer whose snapshot it is.
+        server: usize,
+        /// Where the stored bytes differ from what was saved.
+        error: ChecksumError,
+    },
 }
 
 impl fmt::Display for RaftError {
@@ -127,6 +134,12 @@ impl fmt::Display for RaftError {
                     "the persisted Raft state of server {server} is corrupt: {error}"
                 )
             }
+            RaftError::CorruptSnapshot { server, error } => {
+                write!(
+                    f,
+                    "the persisted snapshot of server {server} is corrupt: {error}"
+                )
+            }
         }
     }
 }
@@ -135,6 +148,7 @@ impl std::error::Error for RaftError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             RaftError::CorruptState { error, .. } => Some(error),
+            RaftError::CorruptSnapshot { error, .. } => Some(error),
         }
     }
 }
@@ -215,6 +229,11 @@ pub fn make(
         peers.len()
     );
     // SOLUTION BEGIN
+    // The snapshot is the service's to load, but a damaged one could never
+    // be sent to a follower either.
+    persister
+        .read_snapshot()
+        .map_err(|error| RaftError::CorruptSnapshot { server: me, error })?;
     let state = State::restore(me, peers.len(), persister.clone())
         .map_err(|error| RaftError::CorruptState { server: me, error })?;
     let node = Arc::new(Node {

@@ -90,7 +90,7 @@ impl fmt::Display for ChecksumError {
                 f,
                 "the stored {} fails its checksum (saved crc32 {saved:#010x}, the {} bytes give {:#010x})",
                 self.part,
-                self.stored_len - CHECKSUM_LEN,
+                self.stored_len.saturating_sub(CHECKSUM_LEN),
                 self.actual
             ),
             None => write!(
@@ -123,11 +123,12 @@ impl fmt::Display for Corruption {
     }
 }
 
+/// Transparent: it displays its error, so the source is that error's.
 impl std::error::Error for Corruption {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Corruption::Checksum(error) => Some(error),
-            Corruption::Decode(error) => Some(error),
+            Corruption::Checksum(error) => error.source(),
+            Corruption::Decode(error) => error.source(),
         }
     }
 }

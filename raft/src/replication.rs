@@ -11,7 +11,7 @@ use crate::log::{Entry, Log};
 use crate::msg::{AppendEntriesArgs, AppendEntriesReply, InstallSnapshotArgs};
 use crate::persister::ChecksumError;
 use crate::quorum;
-use crate::state::{HEARTBEAT_INTERVAL, Role, State, possible};
+use crate::state::{HEARTBEAT_INTERVAL, Role, START_QUORUM, State, possible};
 
 /// An RPC a leader owes one follower.
 pub(crate) enum Outgoing {
@@ -30,10 +30,11 @@ pub(crate) enum Due {
 }
 
 impl State {
-    /// Appends a client's command if this peer is the leader (§5.3),
-    /// returning its index and term. Replication starts at once.
+    /// Appends a client's command if this peer is the leader (§5.3) and
+    /// has lately heard from a majority, returning its index and term.
+    /// Replication starts at once.
     pub fn start(&mut self, command: Vec<u8>) -> Option<(u64, u64)> {
-        if !self.is_leader() {
+        if !self.leads_a_majority(Instant::now(), START_QUORUM) {
             return None;
         }
         let term = self.current_term;

@@ -25,11 +25,6 @@ pub(crate) const HEARTBEAT_INTERVAL: Duration = Duration::from_millis(100);
 /// enough that a new leader is in place well within the tester's second.
 pub(crate) const ELECTION_TIMEOUT_MS: Range<u64> = 300..600;
 
-/// A leader that has heard from no majority for this long steps down (the
-/// Raft thesis's check quorum, §6.2): cut off from the cluster, it would
-/// only take commands that can never commit. The shortest election
-/// timeout, so that it has stepped down by the time the others elect a new
-/// leader; three heartbeats, so one lost reply does not depose it.
 /// How long after hearing from a leader a peer refuses pre-votes: a
 /// heartbeat less than the shortest election timeout, so that peers whose
 /// leader has gone grant each other's pre-votes at once, while a peer that
@@ -37,7 +32,18 @@ pub(crate) const ELECTION_TIMEOUT_MS: Range<u64> = 300..600;
 pub(crate) const LEADER_STICKINESS: Duration =
     Duration::from_millis(ELECTION_TIMEOUT_MS.start).saturating_sub(HEARTBEAT_INTERVAL);
 
+/// A leader that has heard from no majority for this long steps down (the
+/// Raft thesis's check quorum, §6.2): cut off from the cluster, it would
+/// only take commands that can never commit. The shortest election
+/// timeout, so that it has stepped down by the time the others elect a new
+/// leader; three heartbeats, so one lost reply does not depose it.
 pub(crate) const QUORUM_TIMEOUT: Duration = Duration::from_millis(ELECTION_TIMEOUT_MS.start);
+
+/// A leader that has heard from no majority for this long takes no new
+/// command: it may have been deposed already, and a command it took would
+/// wait for a commit that never comes while its client could have gone to
+/// the new leader. Two heartbeats, so one lost reply changes nothing.
+pub(crate) const START_QUORUM: Duration = HEARTBEAT_INTERVAL.saturating_mul(2);
 
 /// The highest term or log index any run can reach: at a million a second
 /// it would take 290,000 years. A message with a higher one comes from a
@@ -222,13 +228,13 @@ impl State {
     }
 
     /// Whether this peer leads and has heard from a majority, itself
-    /// included, within the quorum timeout before `now`.
-    pub fn leads_a_majority(&self, now: Instant) -> bool {
+    /// included, within `window` before `now`.
+    pub fn leads_a_majority(&self, now: Instant, window: Duration) -> bool {
         let Role::Leader { progress } = &self.role else {
             return false;
         };
         let heard = (0..self.peers)
-            .filter(|&p| p == self.me || now.duration_since(progress[p].heard) <= QUORUM_TIMEOUT)
+            .filter(|&p| p == self.me || now.duration_since(progress[p].heard) <= window)
             .count();
         quorum::is_majority(heard, self.peers)
     }
@@ -237,6 +243,9 @@ impl State {
     /// starts again, and pre-votes are refused for a while.
     pub fn heard_from_leader(&mut self) {
         self.leader_heard = Some(Instant::now());
+        // Pre-votes granted before are stale: a late one must not start an
+        // election against the leader just heard from.
+        self.pre_votes = None;
         self.reset_election_timer();
     }
 

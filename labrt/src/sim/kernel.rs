@@ -159,6 +159,19 @@ pub(crate) struct Kernel {
     tearing_down: AtomicBool,
     teardown_ops: AtomicU64,
     progress: Progress,
+    /// Threads inside [`crate::thread::compute`], which the watchdog leaves
+    /// alone.
+    computing: AtomicU64,
+}
+
+/// A thread's stay in [`crate::thread::compute`].
+pub(crate) struct Computing<'a>(&'a Kernel);
+
+impl Drop for Computing<'_> {
+    fn drop(&mut self) {
+        self.0.computing.fetch_sub(1, Ordering::Relaxed);
+        self.0.progress.tick();
+    }
 }
 
 impl Kernel {
@@ -190,6 +203,7 @@ impl Kernel {
             state: Mutex::new(state),
             tearing_down: AtomicBool::new(false),
             teardown_ops: AtomicU64::new(0),
+            computing: AtomicU64::new(0),
             progress: Progress::default(),
         })
     }
@@ -287,6 +301,17 @@ impl Kernel {
         let st = self.state.try_lock_for(Duration::from_millis(100))?;
         let culprit = st.threads.get(st.current)?.as_culprit();
         Some((culprit, st.now, st.stubs.names()))
+    }
+
+    /// Marks the current thread as computing until the guard drops.
+    pub(crate) fn computing(&self) -> Computing<'_> {
+        self.computing.fetch_add(1, Ordering::Relaxed);
+        Computing(self)
+    }
+
+    /// Whether a thread is inside [`crate::thread::compute`].
+    pub(crate) fn is_computing(&self) -> bool {
+        self.computing.load(Ordering::Relaxed) > 0
     }
 
     pub(crate) fn progress(&self) -> &Progress {
@@ -577,7 +602,8 @@ impl State {
     /// wall time while threads kept taking steps. A stretch between two
     /// reads counts at most half the limit: one long computation (the
     /// linearizability check, say) is not a stall by itself, and a
-    /// labrt-free stretch that never ends is the watchdog's to report. The
+    /// labrt-free stretch that lasts the limit is the watchdog's to report,
+    /// unless it runs in `labrt::thread::compute`. The
     /// wall clock never steers the schedule, so the trace stays the seed's.
     fn check_stall(&mut self) -> bool {
         let at_instant = self.steps - self.steps_at_last_advance;

@@ -5,7 +5,8 @@
 //! `std::thread::sleep`, a std channel) or computes without end holds that
 //! thread, and the run hangs where no deadlock report can reach it. The
 //! watchdog, a plain OS thread outside every run, notices that such a run's
-//! labrt calls stopped for its stall limit of wall time. Nothing can take
+//! labrt calls stopped for its stall limit of wall time, outside
+//! `labrt::thread::compute`. Nothing can take
 //! the thread back, so it prints the run's failure, with the thread, its
 //! last labrt call, the likely cause and the replay, and ends the process.
 
@@ -113,8 +114,9 @@ fn watch_loop() {
             };
             let key = Arc::as_ptr(&kernel) as usize;
             let progress = kernel.progress().read();
+            let computing = kernel.is_computing();
             let still = match seen.iter().position(|s| s.key == key) {
-                Some(i) if seen[i].progress == progress => seen.swap_remove(i),
+                Some(i) if seen[i].progress == progress && !computing => seen.swap_remove(i),
                 _ => Still {
                     key,
                     progress,

@@ -103,3 +103,19 @@ fn one_long_computation_at_one_instant_is_no_stall() {
             }
         });
 }
+
+/// A labrt-free stretch longer than the limit, declared as a computation,
+/// ends neither the run nor the process.
+#[test]
+fn a_declared_computation_may_outlast_the_limit() {
+    Config::sim(6)
+        .with_stall_limit(Duration::from_millis(300))
+        .run(|| {
+            let answer = labrt::thread::compute(|| {
+                std::thread::sleep(std::time::Duration::from_millis(800));
+                42
+            });
+            assert_eq!(answer, 42);
+            thread::yield_now();
+        });
+}

@@ -43,7 +43,7 @@ impl Outcome {
 /// printed `output` did.
 pub fn judge(status: Option<ExitStatus>, output: &str, wall: Duration) -> Outcome {
     let Some(status) = status else {
-        // labrt's watchdog says so when a simulated thread holds the run.
+        // What labrt printed last, if anything: a real run may say why.
         let said = output
             .lines()
             .rev()

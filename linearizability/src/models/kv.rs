@@ -72,9 +72,11 @@ const BASES: [u64; 2] = [0x01f3_5a7c_9e21_b4d7, 0x0b6e_d3c1_4a98_f267];
 /// bytes, and its last bytes for display. Key/value histories grow values
 /// by appending, so a test's gets read values of tens of kilobytes; kept
 /// whole in every operation and every state of the search, they took
-/// gigabytes. Two values are equal when length and both 61-bit hashes agree,
-/// which for values that differ happens with a chance near 2^-100, and an
-/// append updates the hashes from the appended bytes alone.
+/// gigabytes. Two values are equal when length and both 61-bit hashes
+/// agree. For two different values of n bytes that happens with a chance
+/// of about (n / 2^61)^2 over the choice of bases; the values of a test are
+/// not built to collide with these fixed ones. An append updates the hashes
+/// from the appended bytes alone.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KvValue {
     len: u64,
@@ -161,9 +163,11 @@ impl fmt::Display for KvValue {
     }
 }
 
+/// The display form and the hashes, so that two values with the same
+/// length and tail still look different.
 impl fmt::Debug for KvValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
+        write!(f, "{self} #{:016x}{:016x}", self.hashes[0], self.hashes[1])
     }
 }
 

@@ -8,7 +8,7 @@ use labrt::time::{Duration, Instant};
 use crate::msg::{AppendEntriesReply, RequestVoteArgs, RequestVoteReply};
 use crate::persister::Persister;
 use crate::replication::{Due, Outgoing};
-use crate::state::{LEADER_STICKINESS, QUORUM_TIMEOUT, Role, State};
+use crate::state::{LEADER_STICKINESS, QUORUM_TIMEOUT, Role, START_QUORUM, State};
 
 fn ask(term: u64, candidate_id: usize, last_log_index: u64, last_log_term: u64) -> RequestVoteArgs {
     RequestVoteArgs {
@@ -173,9 +173,10 @@ fn a_lone_peer_wins_its_own_election() {
     });
 }
 
-/// Check quorum (thesis §6.2): a leader that hears from no majority for
-/// the quorum timeout no longer counts as leading; one reply of its term
-/// from a follower of three is a majority again.
+/// Check quorum (thesis §6.2): a leader that hears from no majority takes
+/// no command after two heartbeats and no longer leads after the quorum
+/// timeout; one reply of its term from a follower of three is a majority
+/// again.
 #[test]
 fn a_leader_cut_off_from_a_majority_stops_leading() {
     sim(|| {
@@ -184,21 +185,28 @@ fn a_leader_cut_off_from_a_majority_stops_leading() {
             Due::Send(Outgoing::Append(args)) => args,
             _ => panic!("a new leader writes at once"),
         };
-        labrt::time::sleep(QUORUM_TIMEOUT);
-        assert!(
-            st.leads_a_majority(Instant::now()),
-            "the timeout is inclusive"
-        );
+        let leads = |st: &State| st.leads_a_majority(Instant::now(), QUORUM_TIMEOUT);
+        labrt::time::sleep(START_QUORUM);
+        assert!(st.start(b"x".to_vec()).is_some(), "the window is inclusive");
         labrt::time::sleep(Duration::from_millis(1));
-        assert!(!st.leads_a_majority(Instant::now()));
+        assert_eq!(
+            st.start(b"y".to_vec()),
+            None,
+            "a command taken without a majority"
+        );
+        labrt::time::sleep(QUORUM_TIMEOUT - START_QUORUM - Duration::from_millis(1));
+        assert!(leads(&st), "the timeout is inclusive");
+        labrt::time::sleep(Duration::from_millis(1));
+        assert!(!leads(&st));
         let reply = AppendEntriesReply {
             term: 2,
             success: true,
             ..AppendEntriesReply::default()
         };
         st.handle_append_reply(1, &heartbeat, &reply);
-        assert!(st.leads_a_majority(Instant::now()));
-        assert!(!follower(0, 3, 2, &[1]).leads_a_majority(Instant::now()));
+        assert!(leads(&st));
+        assert!(st.start(b"z".to_vec()).is_some());
+        assert!(!leads(&follower(0, 3, 2, &[1])));
     });
 }
 
@@ -247,6 +255,19 @@ fn a_majority_of_pre_votes_starts_the_election() {
         // A late pre-vote for the same term does not start another election.
         assert_eq!(st.handle_vote_reply(2, &ask, &granted(1)), None);
         assert_eq!(st.current_term, 2);
+    });
+}
+
+/// A pre-vote granted before the leader was heard from again is stale.
+#[test]
+fn pre_votes_granted_before_the_leader_is_heard_from_start_nothing() {
+    sim(|| {
+        let mut st = follower(0, 3, 1, &[1]);
+        let ask = st.start_pre_vote();
+        st.heard_from_leader();
+        assert_eq!(st.handle_vote_reply(1, &ask, &granted(1)), None);
+        assert_eq!((st.current_term, st.voted_for), (1, None));
+        assert!(matches!(st.role, Role::Follower));
     });
 }
 // SOLUTION END

@@ -235,7 +235,7 @@ fn a_saved_term_no_run_can_reach_is_corrupt() {
 }
 
 #[test]
-fn a_peer_refuses_to_start_from_any_damaged_byte_of_its_state() {
+fn a_peer_refuses_to_start_from_any_damaged_byte_of_its_storage() {
     sim(|| {
         let persister = Persister::new();
         let mut st = State::new(2, 3, persister.clone());
@@ -245,23 +245,27 @@ fn a_peer_refuses_to_start_from_any_damaged_byte_of_its_state() {
             term: 3,
             command: b"x".to_vec(),
         });
-        st.save();
+        st.save_with_snapshot(b"snap".to_vec());
         let net = labrpc::Network::new();
         let ends: Vec<_> = (0..3)
             .map(|p| net.make_end(format!("{p}")).unwrap())
             .collect();
         let (apply_tx, _apply_rx) = labrt::chan::unbounded();
-        let len = persister.stored_len(Part::RaftState);
-        for offset in 0..len {
-            let damaged = persister.copy();
-            assert!(damaged.damage(Part::RaftState, offset));
-            match crate::make(ends.clone(), 2, damaged, apply_tx.clone()) {
-                Err(RaftError::CorruptState {
-                    server: 2,
-                    error: Corruption::Checksum(error),
-                }) => assert_eq!(error.part, Part::RaftState),
-                Err(other) => panic!("byte {offset} of {len}: {other}"),
-                Ok(_) => panic!("byte {offset} of {len} damaged, and the peer started"),
+        for part in [Part::RaftState, Part::Snapshot] {
+            let len = persister.stored_len(part);
+            for offset in 0..len {
+                let damaged = persister.copy();
+                assert!(damaged.damage(part, offset));
+                let error = match crate::make(ends.clone(), 2, damaged, apply_tx.clone()) {
+                    Err(RaftError::CorruptState {
+                        server: 2,
+                        error: Corruption::Checksum(error),
+                    })
+                    | Err(RaftError::CorruptSnapshot { server: 2, error }) => error,
+                    Err(other) => panic!("{part} byte {offset} of {len}: {other}"),
+                    Ok(_) => panic!("{part} byte {offset} of {len} damaged, and the peer started"),
+                };
+                assert_eq!(error.part, part);
             }
         }
         let rf = crate::make(ends, 2, persister, apply_tx).expect("the undamaged state");

@@ -86,7 +86,8 @@ fn shorten(value: &str) -> String {
 /// history gets its HTML timeline written and its path printed first; a
 /// history the step budget cannot decide fails too.
 pub fn linearizability_failure(ops: &[KvOperation]) -> Option<String> {
-    let report = match check(&KvModel, ops, CHECK_BUDGET) {
+    // A long check makes no labrt call: it must not look like a hang.
+    let report = match labrt::thread::compute(|| check(&KvModel, ops, CHECK_BUDGET)) {
         Ok(report) => report,
         Err(error) => return Some(format!("checking linearizability: {error}")),
     };
