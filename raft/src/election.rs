@@ -20,12 +20,12 @@ impl State {
     /// every other peer: the pre-vote, or the vote itself if this peer's own
     /// is a majority.
     pub fn start_pre_vote(&mut self) -> RequestVoteArgs {
-        let mut granted = vec![false; self.peers];
-        granted[self.me] = true;
         if quorum::is_majority(1, self.peers) {
             return self.start_election();
         }
         self.reset_election_timer();
+        let mut granted = vec![false; self.peers];
+        granted[self.me] = true;
         self.pre_votes = Some((self.current_term + 1, granted));
         RequestVoteArgs {
             term: self.current_term + 1,
