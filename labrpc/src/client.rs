@@ -1,6 +1,6 @@
 //! Client ends and the life of one call.
 
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 
 use labrt::chan::{self, RecvTimeoutError};
 use labrt::time::{self, Duration};
@@ -19,16 +19,14 @@ use crate::server::Server;
 #[derive(Clone)]
 pub struct ClientEnd {
     name: Arc<str>,
-    /// Weak: the network's servers hold handlers, and handlers hold ends,
-    /// so a strong link would keep a finished run's cluster alive for ever.
-    net: Weak<Shared>,
+    net: Arc<Shared>,
 }
 
 impl ClientEnd {
     pub(crate) fn new(name: String, net: &Arc<Shared>) -> ClientEnd {
         ClientEnd {
             name: name.into(),
-            net: Arc::downgrade(net),
+            net: Arc::clone(net),
         }
     }
 
@@ -57,9 +55,10 @@ impl ClientEnd {
         A: Serialize + 'static,
         R: DeserializeOwned + 'static,
     {
-        let Some(net) = self.net.upgrade().filter(|net| !net.is_closed()) else {
+        if self.net.is_closed() {
             return Err(RpcError::NetworkClosed);
-        };
+        }
+        let net = &self.net;
         let args = labcodec::try_encode(args).map_err(RpcError::Encode)?;
         net.count_request(args.len());
         let route = net.route(&self.name);
@@ -79,7 +78,7 @@ impl ClientEnd {
         }
         // A handler error is a bug on one side or the other: it is never
         // hidden as a lost reply.
-        let reply = self.run_handler(&net, &server, method, Signature::of::<A, R>(), args)??;
+        let reply = self.run_handler(net, &server, method, Signature::of::<A, R>(), args)??;
         match fate::reply_fate(route.faults, &mut rng) {
             ReplyFate::Drop => Err(RpcError::ReplyLost),
             ReplyFate::Deliver { delay } => {

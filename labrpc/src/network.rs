@@ -20,7 +20,22 @@ use crate::server::Server;
 /// Create it inside a labrt run: its lock, timers and randomness are the
 /// run's.
 #[derive(Clone)]
-pub struct Network(Arc<Shared>);
+pub struct Network(Arc<Owner>);
+
+/// What the network's handles share. Servers hold handlers, handlers hold
+/// ends, and ends hold [`Shared`]: when the last handle goes, its drop lets
+/// the servers go, or a finished run's cluster would keep itself alive.
+struct Owner {
+    shared: Arc<Shared>,
+}
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        self.shared.closed.store(true, Ordering::Relaxed);
+        let servers = std::mem::take(&mut self.shared.state.lock().servers);
+        drop(servers);
+    }
+}
 
 /// What ends and the network share.
 pub(crate) struct Shared {
@@ -60,24 +75,25 @@ impl Network {
     /// If called outside a labrt run.
     #[track_caller]
     pub fn new() -> Network {
-        Network(Arc::new(Shared {
+        let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
             total_count: AtomicU64::new(0),
             total_bytes: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             backend: labrt::backend(),
-        }))
+        });
+        Network(Arc::new(Owner { shared }))
     }
 
     /// Creates a client end named `name`, disabled and unconnected.
     pub fn make_end(&self, name: impl Into<String>) -> Result<ClientEnd, SetupError> {
         let name = name.into();
-        let mut state = self.0.state.lock();
+        let mut state = self.0.shared.state.lock();
         if state.ends.contains_key(&name) {
             return Err(SetupError::DuplicateEnd { name });
         }
         state.ends.insert(name.clone(), EndState::default());
-        Ok(ClientEnd::new(name, &self.0))
+        Ok(ClientEnd::new(name, &self.0.shared))
     }
 
     /// Points the end at whatever server has the name `server`, now or
@@ -94,7 +110,7 @@ impl Network {
     }
 
     fn with_end(&self, end: &str, f: impl FnOnce(&mut EndState)) -> Result<(), SetupError> {
-        match self.0.state.lock().ends.get_mut(end) {
+        match self.0.shared.state.lock().ends.get_mut(end) {
             Some(state) => {
                 f(state);
                 Ok(())
@@ -108,12 +124,17 @@ impl Network {
     /// Puts `server` at `name`, replacing any server there. Calls in flight
     /// to the replaced one are cut off and their replies discarded.
     pub fn add_server(&self, name: impl Into<String>, server: Server) {
-        self.0.state.lock().servers.insert(name.into(), server);
+        self.0
+            .shared
+            .state
+            .lock()
+            .servers
+            .insert(name.into(), server);
     }
 
     /// Removes the server at `name`, cutting off calls in flight to it.
     pub fn delete_server(&self, name: &str) {
-        self.0.state.lock().servers.remove(name);
+        self.0.shared.state.lock().servers.remove(name);
     }
 
     /// Reliable (the default): no delays, no losses. Unreliable: requests
@@ -121,23 +142,24 @@ impl Network {
     /// In sim, every delivered message also spends 1-5 ms on the wire
     /// (see [`crate::fate::transit`]).
     pub fn set_reliable(&self, reliable: bool) {
-        self.0.state.lock().faults.reliable = reliable;
+        self.0.shared.state.lock().faults.reliable = reliable;
     }
 
     /// Whether calls on dead links take up to 7 s to fail instead of up to
     /// 100 ms.
     pub fn set_long_delays(&self, long_delays: bool) {
-        self.0.state.lock().faults.long_delays = long_delays;
+        self.0.shared.state.lock().faults.long_delays = long_delays;
     }
 
     /// Whether two thirds of replies are held back 200 to 2199 ms.
     pub fn set_long_reordering(&self, long_reordering: bool) {
-        self.0.state.lock().faults.long_reordering = long_reordering;
+        self.0.shared.state.lock().faults.long_reordering = long_reordering;
     }
 
     /// Requests that reached the server now at `name`; 0 if there is none.
     pub fn count(&self, name: &str) -> u64 {
         self.0
+            .shared
             .state
             .lock()
             .servers
@@ -147,18 +169,18 @@ impl Network {
 
     /// Every call made, including those that were lost or went nowhere.
     pub fn total_count(&self) -> u64 {
-        self.0.total_count.load(Ordering::Relaxed)
+        self.0.shared.total_count.load(Ordering::Relaxed)
     }
 
     /// Bytes of every request sent plus every reply delivered.
     pub fn total_bytes(&self) -> u64 {
-        self.0.total_bytes.load(Ordering::Relaxed)
+        self.0.shared.total_bytes.load(Ordering::Relaxed)
     }
 
     /// Stops the network: calls made from now on fail with
     /// [`RpcError::NetworkClosed`](crate::RpcError::NetworkClosed).
     pub fn cleanup(&self) {
-        self.0.closed.store(true, Ordering::Relaxed);
+        self.0.shared.closed.store(true, Ordering::Relaxed);
     }
 }
 
