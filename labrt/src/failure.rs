@@ -87,6 +87,16 @@ pub struct Culprit {
 /// blocks: a spinning thread makes millions, one that sleeps in std a few.
 const SPIN_STEPS_PER_SEC: f64 = 100_000.0;
 
+impl Culprit {
+    /// A culprit the run could not name.
+    pub(crate) fn unknown() -> Culprit {
+        Culprit {
+            thread: "?".to_string(),
+            last_call: None,
+        }
+    }
+}
+
 impl fmt::Display for Culprit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "thread '{}'", self.thread)?;

@@ -646,13 +646,7 @@ impl State {
                 !matches!(t.status, Status::Free) && t.counted_since == self.steps_at_last_advance
             })
             .max_by_key(|t| t.steps);
-        busiest.map_or_else(
-            || Culprit {
-                thread: "?".to_string(),
-                last_call: None,
-            },
-            Thread::as_culprit,
-        )
+        busiest.map_or_else(Culprit::unknown, Thread::as_culprit)
     }
 
     fn pick(&mut self) -> Result<Tid, FailureKind> {

@@ -150,13 +150,9 @@ fn cpu_time(path: &std::path::Path) -> Option<Duration> {
 }
 
 fn end_hung_run(w: &Watch, kernel: &Kernel, wall: Duration, cpu: Option<Duration>) -> ! {
-    let (culprit, elapsed, unimplemented) = kernel.try_hang_report().unwrap_or_else(|| {
-        let unknown = Culprit {
-            thread: "?".to_string(),
-            last_call: None,
-        };
-        (unknown, Duration::ZERO, Vec::new())
-    });
+    let (culprit, elapsed, unimplemented) = kernel
+        .try_hang_report()
+        .unwrap_or_else(|| (Culprit::unknown(), Duration::ZERO, Vec::new()));
     let failure = Failure {
         backend: Backend::Sim,
         seed: w.seed,

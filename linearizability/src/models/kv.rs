@@ -100,13 +100,20 @@ impl KvValue {
             }
         }
         // The last TAIL bytes of the old tail and `text`, cut at a char
-        // boundary so the tail stays valid UTF-8.
-        let mut joined = self.tail[..usize::from(self.tail_len)].to_vec();
-        joined.extend_from_slice(text.as_bytes());
-        let mut cut = joined.len().saturating_sub(TAIL);
-        while joined.get(cut).is_some_and(|b| b & 0xc0 == 0x80) {
-            cut += 1;
-        }
+        // boundary so the tail stays valid UTF-8. Built on the stack: the
+        // search appends at every step it takes on an append.
+        let text = text.as_bytes();
+        let old = &self.tail[..usize::from(self.tail_len)];
+        let from_text = text.len().min(TAIL);
+        let from_old = (TAIL - from_text).min(old.len());
+        let mut joined = [0; TAIL];
+        joined[..from_old].copy_from_slice(&old[old.len() - from_old..]);
+        joined[from_old..from_old + from_text].copy_from_slice(&text[text.len() - from_text..]);
+        let joined = &joined[..from_old + from_text];
+        let cut = joined
+            .iter()
+            .position(|b| b & 0xc0 != 0x80)
+            .unwrap_or(joined.len());
         let kept = &joined[cut..];
         let mut tail = [0; TAIL];
         tail[..kept.len()].copy_from_slice(kept);
