@@ -29,7 +29,8 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b stress merge handout bench check check-handout
+	test-2d test-3 test-3a test-3b stress merge stress-reference test-stress-reference-ci \
+	handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
 help:
@@ -41,7 +42,7 @@ help:
 
 ## Everything CI runs.
 test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-labtool \
-	test-handout test-raft-ci test-kvraft-ci
+	test-handout test-raft-ci test-kvraft-ci test-stress-reference-ci
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -114,6 +115,31 @@ stress:
 ## k/n): make merge ARGS="share-1.json share-2.json".
 merge:
 	$(LAB_TOOL) merge $(ARGS)
+
+# `make stress-reference`'s plan: seeds per test, the first seed, runs at a
+# time (default: one per core), and the share of the plan (k/n) this machine
+# runs; JSON=<file> also writes the share's record for `make merge`.
+SEEDS ?= 20
+FIRST_SEED ?= 1
+JOBS ?=
+SHARE ?= 1/1
+JSON ?=
+
+## Every test of every suite on the reference, SEEDS seeds each from
+## FIRST_SEED, JOBS runs at a time: make stress-reference SEEDS=500. With
+## SHARE=k/n and JSON=share-k.json, one of n machines' share of that plan.
+stress-reference:
+	$(LAB_TOOL) stress --first-seed $(FIRST_SEED) --seeds $(SEEDS) --partition $(SHARE) \
+		$(if $(JOBS),-j $(JOBS)) $(if $(JSON),--json $(JSON)) $(ARGS)
+
+## The small instance of stress-reference CI runs: every test on one seed,
+## in two shares merged into one table, as a CI matrix or an Indexed Job
+## runs them.
+test-stress-reference-ci:
+	rm -rf target/stress-reference-ci && mkdir -p target/stress-reference-ci
+	$(MAKE) stress-reference SEEDS=1 SHARE=1/2 JSON=target/stress-reference-ci/share-1.json
+	$(MAKE) stress-reference SEEDS=1 SHARE=2/2 JSON=target/stress-reference-ci/share-2.json
+	$(LAB_TOOL) merge target/stress-reference-ci/share-1.json target/stress-reference-ci/share-2.json
 
 ## The raft suite as CI runs it: fixed seeds in sim, then once in real time.
 test-raft-ci:
