@@ -27,7 +27,7 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .DEFAULT_GOAL := help
 
-.PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft \
+.PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
 	test-2d test-3 test-3a test-3b stress merge stress-reference test-stress-reference-ci \
 	handout bench check check-handout
@@ -41,7 +41,7 @@ help:
 	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout)"
 
 ## Everything CI runs.
-test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-labtool \
+test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness test-labtool \
 	test-handout test-raft-ci test-kvraft-ci test-stress-reference-ci
 
 ## The runtime's own tests, in the sim and real backends.
@@ -63,6 +63,10 @@ test-linearizability:
 ## The key/value service's own tests: its state machine and a small cluster.
 test-kvraft:
 	$(CARGO) test -p kvraft
+
+## The harnesses' own unit tests: their checks and course lines, not the suites.
+test-harness:
+	$(CARGO) test -p tests --lib
 
 ## The lab tool's tests: the manifest, the regions, the handout's round trip and leak check.
 test-labtool:
