@@ -16,6 +16,7 @@
 //! ([`regions`]). Both `handout --verify` and `stress` run tests with
 //! [`process`] and read their failures with [`report`].
 
+pub mod grade;
 pub mod handout;
 pub mod manifest;
 pub mod process;
