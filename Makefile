@@ -29,7 +29,7 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b stress merge stress-reference test-stress-reference-ci \
+	test-2d test-3 test-3a test-3b test-4a test-shardctrler test-shardctrler-ci stress merge stress-reference test-stress-reference-ci \
 	handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
@@ -41,8 +41,9 @@ help:
 	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout)"
 
 ## Everything CI runs.
-test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness test-labtool \
-	test-handout test-raft-ci test-kvraft-ci test-stress-reference-ci
+test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-shardctrler \
+	test-harness test-labtool test-handout test-raft-ci test-kvraft-ci test-shardctrler-ci \
+	test-stress-reference-ci
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -63,6 +64,10 @@ test-linearizability:
 ## The key/value service's own tests: its state machine and a small cluster.
 test-kvraft:
 	$(CARGO) test -p kvraft
+
+## The shard controller's own tests: its rebalancing and its state machine.
+test-shardctrler:
+	$(CARGO) test -p shardctrler
 
 ## The harnesses' own unit tests: their checks and course lines, not the suites.
 test-harness:
@@ -108,6 +113,10 @@ test-3b:
 ## The whole key/value lab: 3A, then 3B.
 test-3:
 	@$(call PARTS,kvraft,3a 3b)
+
+## Shard controller, part 4A.
+test-4a:
+	$(LAB) shardctrler 4a $(ONE_AT_A_TIME)
 
 ## Chosen tests on many seeds, each run its own process, then a table of
 ## failures and their replays: make stress ARGS="--part 2B --seeds 500"
@@ -155,6 +164,12 @@ test-raft-ci:
 test-kvraft-ci:
 	LAB_RUNTIME=sim LAB_SEED=1 LAB_SEEDS=3 $(LAB) kvraft
 	LAB_RUNTIME=real $(LAB) kvraft $(ONE_AT_A_TIME)
+
+## The shard-controller suite as CI runs it: fixed seeds in sim, then once in
+## real time.
+test-shardctrler-ci:
+	LAB_RUNTIME=sim LAB_SEED=1 LAB_SEEDS=3 $(LAB) shardctrler
+	LAB_RUNTIME=real $(LAB) shardctrler $(ONE_AT_A_TIME)
 
 ## Benchmarks: prints the tables of figures.
 bench:

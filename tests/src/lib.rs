@@ -13,6 +13,9 @@
 //! let mut ck = cfg.make_client(&cfg.all());  a counted clerk; ck.get / put / append / check
 //! cfg.partition(&p1, &p2); cfg.make_partition(); cfg.shutdown_server(i); cfg.start_server(i)
 //! GenericTest { clients: 5, crash: true, ..GenericTest::default() }.run("3A")
+//!
+//! CtrlerConfig::new(3, false)                the shard controllers; cfg.make_client(&cfg.all())
+//! cfg.check(&[1, 2], &mut ck); check_same_config(&a, &b); cfg.shutdown_server(i); cfg.leader()
 //! ```
 //!
 //! `cargo test 2a` selects a part. In sim (the default) a test runs with
@@ -39,11 +42,13 @@
 
 pub mod bench_table;
 mod course_lines;
+pub mod ctrler_harness;
 pub mod kv_harness;
 mod peer_table;
 pub mod raft_harness;
 mod runner;
 
+pub use ctrler_harness::CtrlerConfig;
 pub use kv_harness::{GenericTest, KvConfig, KvSetup};
 pub use raft_harness::{RaftConfig, Setup};
 pub use runner::{ENV_SEEDS, run};

@@ -3,10 +3,9 @@
 
 use kvraft::{Clerk, KvServer};
 use labrpc::{ClientEnd, Server};
-use labrt::rand::RngExt;
 
 use super::{KvConfig, TestClerk};
-use crate::raft_harness::fresh_end;
+use crate::raft_harness::{fresh_end, shuffle};
 
 impl KvConfig {
     /// Enables the links between server `i` and each server of `to`, both
@@ -115,10 +114,7 @@ impl KvConfig {
             id
         };
         let mut shuffled: Vec<ClientEnd> = ends.into_iter().map(|(_, end)| end).collect();
-        let mut rng = labrt::rand::rng();
-        for k in (1..shuffled.len()).rev() {
-            shuffled.swap(k, rng.random_range(0..=k));
-        }
+        shuffle(&mut shuffled);
         let ck = TestClerk::new(self.clone(), id, Clerk::new(shuffled));
         self.connect_client(ck.id(), to);
         ck
