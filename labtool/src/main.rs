@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use labtool::grade::{self, merge as grade_merge, roster};
 use labtool::handout::{Plan, verify};
 use labtool::stress::{self, merge, partition::Partition, plan::Limit, plan::parse_duration};
 
@@ -46,9 +47,15 @@ enum Tool {
     /// Run chosen tests on many seeds, each run a process of its own, and
     /// end with a table of the failures and the commands that replay them.
     Stress(StressArgs),
-    /// Merge the --json records of the shares of one plan (from
-    /// `lab stress --partition k/n`) and print the table of them all, as
-    /// one session of the whole plan would have.
+    /// Grade submissions: each one's student-owned files on a pristine
+    /// framework, built, every test of the rubric run on the seeds in a
+    /// process of its own, scored; reports per submission (JSON, JUnit)
+    /// and for the batch (JSON, roster CSV, a table).
+    Grade(GradeArgs),
+    /// Merge the records of the shares of one plan (from `lab stress
+    /// --partition k/n --json FILE`, or the grade.json of `lab grade
+    /// --partition k/n`) and print the table of them all, as one session
+    /// of the whole plan would have.
     Merge {
         /// The records, one per share.
         #[arg(required = true)]
@@ -56,7 +63,57 @@ enum Tool {
         /// Also write the merged record here.
         #[arg(long, value_name = "OUT")]
         json: Option<PathBuf>,
+        /// Grade records: also write the batch's roster CSV here.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
     },
+}
+
+/// `lab grade`'s options.
+#[derive(Args)]
+struct GradeArgs {
+    /// The submissions: directories (git work trees or not) or git
+    /// addresses, cloned first.
+    #[arg(required = true)]
+    submissions: Vec<String>,
+    /// The rubric (TOML): points per part and per test, and the pass rule.
+    #[arg(long)]
+    rubric: PathBuf,
+    /// Consecutive sim seeds per test, from --first-seed.
+    #[arg(long, conflicts_with = "seed_file", value_parser = clap::value_parser!(u64).range(1..))]
+    seeds: Option<u64>,
+    /// The first of --seeds.
+    #[arg(long, default_value_t = 1, conflicts_with = "seed_file")]
+    first_seed: u64,
+    /// Take the seeds from this file (separated by spaces, commas or new
+    /// lines) and keep them secret: the submissions' own reports name no
+    /// seed and no replay command.
+    #[arg(long, value_name = "FILE")]
+    seed_file: Option<PathBuf>,
+    /// Also run every test once in real time (on the first seed).
+    #[arg(long)]
+    real: bool,
+    /// Build the suites with optimizations: slower builds, faster runs.
+    #[arg(long)]
+    release: bool,
+    /// Sim runs at a time [default: one per core]; real runs go one at a
+    /// time.
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..))]
+    jobs: Option<u64>,
+    /// Wall-clock seconds a run may take before it is killed as a hang.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: u64,
+    /// Wall-clock seconds a submission's build may take.
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    build_timeout: u64,
+    /// Where the reports go.
+    #[arg(long, default_value = "target/grade")]
+    out: PathBuf,
+    /// Grade only the k-th of n disjoint shares of the submissions (the
+    /// sorted names in turn), so that n machines grade the batch and
+    /// `lab merge` joins their grade.json files.
+    #[arg(long, value_name = "K/N", default_value = "1/1")]
+    partition: Partition,
 }
 
 /// `lab stress`'s options.
@@ -119,7 +176,8 @@ fn main() -> ExitCode {
             }),
         ),
         Tool::Stress(args) => stress(&cli.root, args),
-        Tool::Merge { files, json } => merged(&files, json.as_deref()),
+        Tool::Grade(args) => graded(&cli.root, args),
+        Tool::Merge { files, json, csv } => merged(&files, json.as_deref(), csv.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -183,7 +241,61 @@ fn stress(root: &std::path::Path, args: StressArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn merged(files: &[PathBuf], json: Option<&std::path::Path>) -> Result<(), String> {
+fn graded(root: &std::path::Path, args: GradeArgs) -> Result<(), String> {
+    let rubric = std::fs::read_to_string(&args.rubric)
+        .map_err(|e| format!("cannot read the rubric {}: {e}", args.rubric.display()))?;
+    let (seeds, secret_seeds) = match &args.seed_file {
+        Some(path) => (read_seeds(path)?, true),
+        None => {
+            let count = args.seeds.unwrap_or(1);
+            let seeds = (0..count).map(|i| args.first_seed.wrapping_add(i));
+            (seeds.collect(), false)
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
+    let options = grade::Options {
+        submissions: args.submissions,
+        rubric,
+        seeds,
+        secret_seeds,
+        real: args.real,
+        release: args.release,
+        workers: args.jobs.unwrap_or(cores) as usize,
+        timeout: Duration::from_secs(args.timeout),
+        build_timeout: Duration::from_secs(args.build_timeout),
+        out: args.out,
+        partition: args.partition,
+    };
+    grade::grade(root, &options).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The seeds of a seed file: unsigned numbers separated by white space or
+/// commas.
+fn read_seeds(path: &std::path::Path) -> Result<Vec<u64>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read the seeds {}: {e}", path.display()))?;
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            word.parse::<u64>()
+                .map_err(|_| format!("{}: {word:?} is not a seed", path.display()))
+        })
+        .collect()
+}
+
+fn merged(
+    files: &[PathBuf],
+    json: Option<&std::path::Path>,
+    csv: Option<&std::path::Path>,
+) -> Result<(), String> {
+    let first = files.first().ok_or("no record to merge")?;
+    if grade_merge::is_grade_record(first).map_err(|e| e.to_string())? {
+        return merged_grades(files, json, csv);
+    }
+    if csv.is_some() {
+        return Err("--csv is for grade records; these are stress records".to_string());
+    }
     let records = files
         .iter()
         .map(|path| Ok((path.clone(), merge::read(path)?)))
@@ -204,6 +316,35 @@ fn merged(files: &[PathBuf], json: Option<&std::path::Path>) -> Result<(), Strin
     if failures > 0 {
         return Err(format!("{failures} of {runs} runs failed or hung"));
     }
+    Ok(())
+}
+
+fn merged_grades(
+    files: &[PathBuf],
+    json: Option<&std::path::Path>,
+    csv: Option<&std::path::Path>,
+) -> Result<(), String> {
+    let records = files
+        .iter()
+        .map(|path| Ok((path.clone(), grade_merge::read(path)?)))
+        .collect::<Result<Vec<_>, labtool::stress::merge::MergeError>>()
+        .map_err(|e| e.to_string())?;
+    let record = grade_merge::merge(&records).map_err(|e| e.to_string())?;
+    let write = |path: &std::path::Path, text: String| {
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    if let Some(path) = json {
+        write(path, record.to_json())?;
+    }
+    if let Some(path) = csv {
+        write(path, roster::csv(&record))?;
+    }
+    print!("{}", roster::table(&record));
+    println!(
+        "\nlab merge: {} submissions from {} files",
+        record.submissions.len(),
+        files.len()
+    );
     Ok(())
 }
 

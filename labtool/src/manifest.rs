@@ -197,6 +197,15 @@ impl Manifest {
         Ok(files)
     }
 
+    /// Who `path` (relative to the root) belongs to, if it is under a
+    /// lab's paths.
+    pub fn owner_of(&self, path: &Path) -> Option<Owner> {
+        self.labs
+            .iter()
+            .find(|lab| lab.paths.iter().any(|owned| path.starts_with(owned)))
+            .map(|lab| lab.owner(path))
+    }
+
     /// The lab a part (e.g. `2a` or `2A`) belongs to.
     pub fn lab_of_part(&self, part: &str) -> Option<&Lab> {
         self.labs

@@ -94,6 +94,17 @@ fn seed_and_clock(line: &str) -> Option<(u64, f64)> {
     Some((seed.parse().ok()?, secs.parse().ok()?))
 }
 
+/// The schedule's digest a passing sim run prints after its course line,
+/// `  seed 42 trace 9f3a61c0`: equal seeds must give equal traces.
+pub fn trace(output: &str) -> Option<String> {
+    output.lines().map(str::trim).find_map(|line| {
+        let rest = line.strip_prefix("seed ")?;
+        let (seed, trace) = rest.split_once(" trace ")?;
+        seed.parse::<u64>().ok()?;
+        Some(trace.trim().to_string())
+    })
+}
+
 /// The tests a test binary's `--list` names, in its order.
 pub fn listed_tests(listing: &str) -> Vec<String> {
     listing
@@ -163,6 +174,14 @@ mod tests {
     fn a_real_runs_clock_reads_too() {
         let report = Report::parse("  real seed 12, after 2.500s\n");
         assert_eq!((report.seed, report.clock_secs), (Some(12), Some(2.5)));
+    }
+
+    #[test]
+    fn a_passing_runs_trace_reads() {
+        let output = "Test (2A): initial election ...\n  ... Passed --  time 3.0s #peers 3\n  \
+                      seed 42 trace 9f3a61c0\ntest election::initial_election_2a ... ok\n";
+        assert_eq!(trace(output).as_deref(), Some("9f3a61c0"));
+        assert_eq!(trace("  sim seed 1, virtual time 5.083s\n"), None);
     }
 
     #[test]

@@ -152,6 +152,32 @@ impl Plan {
             .flat_map(|(path, s)| s.regions.iter().map(move |r| (path.as_path(), r)))
     }
 
+    /// What the handout holds at `path` (relative to the root), or `None`
+    /// if it holds no such file: the grader compares a submission's
+    /// framework files with it.
+    pub fn handout_text(&self, path: &Path) -> Result<Option<Vec<u8>>, HandoutError> {
+        if path == Path::new(readme::FILE) {
+            return Ok(Some(readme::render(&self.manifest, self).into_bytes()));
+        }
+        if let Some(stripped) = self.stripped.get(path) {
+            return Ok(Some(stripped.text.clone().into_bytes()));
+        }
+        if self.verbatim.iter().any(|p| p == path) {
+            let full = self.root.join(path);
+            return std::fs::read(&full).map(Some).map_err(io(&full));
+        }
+        Ok(None)
+    }
+
+    /// Every file the handout holds, relative to the root, sorted.
+    pub fn handout_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self.verbatim.clone();
+        files.extend(self.stripped.keys().cloned());
+        files.push(PathBuf::from(readme::FILE));
+        files.sort();
+        files
+    }
+
     /// Writes the handout into `out`, a new or empty directory, and checks
     /// that no line of the reference is in it.
     pub fn write(&self, out: &Path) -> Result<(), HandoutError> {

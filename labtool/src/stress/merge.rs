@@ -102,6 +102,23 @@ pub enum MergeError {
         /// The test.
         test: String,
     },
+    /// A graded submission is not of the share its file claims, or not
+    /// of the batch at all.
+    StraySubmission {
+        /// The file.
+        path: PathBuf,
+        /// The submission.
+        name: String,
+        /// The share the file claims.
+        partition: Partition,
+    },
+    /// A submission is graded in two files.
+    DuplicateSubmission {
+        /// The submission.
+        name: String,
+        /// The files.
+        paths: [PathBuf; 2],
+    },
 }
 
 impl fmt::Display for MergeError {
@@ -111,7 +128,7 @@ impl fmt::Display for MergeError {
                 write!(f, "cannot read {}: {error}", path.display())
             }
             MergeError::Parse { path, error } => {
-                write!(f, "{} is not a lab stress record: {error}", path.display())
+                write!(f, "{} is not a lab record: {error}", path.display())
             }
             MergeError::Format { path, format } => write!(
                 f,
@@ -175,6 +192,21 @@ impl fmt::Display for MergeError {
                 "{} has a run of {test}, which is not among its plan's tests",
                 path.display()
             ),
+            MergeError::StraySubmission {
+                path,
+                name,
+                partition,
+            } => write!(
+                f,
+                "{} grades {name}, which is not of its share {partition} of the batch",
+                path.display()
+            ),
+            MergeError::DuplicateSubmission { name, paths } => write!(
+                f,
+                "{name} is graded in both {} and {}",
+                paths[0].display(),
+                paths[1].display()
+            ),
         }
     }
 }
@@ -211,8 +243,6 @@ pub fn read(path: &Path) -> Result<Record, MergeError> {
 /// its runs in the record's order.
 pub fn merge(files: &[(PathBuf, Record)]) -> Result<Record, MergeError> {
     let (first_path, first) = files.first().ok_or(MergeError::Empty)?;
-    let of = first.partition.of;
-    let mut shares: BTreeMap<u64, &PathBuf> = BTreeMap::new();
     for (path, record) in files {
         if let Some(field) = first.plan.differs(&record.plan) {
             return Err(MergeError::Plan {
@@ -221,34 +251,10 @@ pub fn merge(files: &[(PathBuf, Record)]) -> Result<Record, MergeError> {
                 field,
             });
         }
-        let partition = record.partition;
-        if partition.of != of {
-            return Err(MergeError::Plan {
-                first: first_path.clone(),
-                path: path.clone(),
-                field: "numbers of shares",
-            });
-        }
-        if partition.share == 0 || partition.share > partition.of {
-            return Err(MergeError::BadShare {
-                path: path.clone(),
-                partition,
-            });
-        }
-        if let Some(other) = shares.insert(partition.share, path) {
-            return Err(MergeError::DuplicateShare {
-                partition,
-                paths: [other.clone(), path.clone()],
-            });
-        }
     }
-    let missing: Vec<u64> = (1..=of).filter(|k| !shares.contains_key(k)).collect();
-    if !missing.is_empty() {
-        return Err(MergeError::MissingShares {
-            shares: missing,
-            of,
-        });
-    }
+    let partitions: Vec<(&PathBuf, Partition)> =
+        files.iter().map(|(path, r)| (path, r.partition)).collect();
+    check_shares(&partitions)?;
     let mut seen: BTreeMap<(usize, u64), &PathBuf> = BTreeMap::new();
     let mut runs = Vec::new();
     for (path, record) in files {
@@ -286,6 +292,43 @@ pub fn merge(files: &[(PathBuf, Record)]) -> Result<Record, MergeError> {
         partition: Partition::WHOLE,
         runs: runs.into_iter().map(|(_, run)| run).collect(),
     })
+}
+
+/// Checks that `files`, each with the share it claims, are every share
+/// of one number of shares, each once.
+pub fn check_shares(files: &[(&PathBuf, Partition)]) -> Result<(), MergeError> {
+    let (first_path, first) = files.first().ok_or(MergeError::Empty)?;
+    let of = first.of;
+    let mut shares: BTreeMap<u64, &PathBuf> = BTreeMap::new();
+    for &(path, partition) in files {
+        if partition.of != of {
+            return Err(MergeError::Plan {
+                first: (*first_path).clone(),
+                path: path.clone(),
+                field: "numbers of shares",
+            });
+        }
+        if partition.share == 0 || partition.share > partition.of {
+            return Err(MergeError::BadShare {
+                path: path.clone(),
+                partition,
+            });
+        }
+        if let Some(other) = shares.insert(partition.share, path) {
+            return Err(MergeError::DuplicateShare {
+                partition,
+                paths: [other.clone(), path.clone()],
+            });
+        }
+    }
+    let missing: Vec<u64> = (1..=of).filter(|k| !shares.contains_key(k)).collect();
+    if !missing.is_empty() {
+        return Err(MergeError::MissingShares {
+            shares: missing,
+            of,
+        });
+    }
+    Ok(())
 }
 
 /// Whether the run of the plan's test `index` on `seed` is of `record`'s

@@ -19,12 +19,12 @@
 //! [`partition`] decides a share of the runs, [`record`] is the JSON
 //! format, and [`merge`] makes one table of the shares' records.
 
-mod logs;
+pub mod logs;
 pub mod merge;
 pub mod outcome;
 pub mod partition;
 pub mod plan;
-mod pool;
+pub mod pool;
 mod progress;
 pub mod record;
 pub mod suite;
@@ -369,7 +369,7 @@ fn count(n: u64, what: &str) -> String {
 }
 
 /// `path` relative to the repository's root, if it is inside it.
-fn shown(root: &Path, path: &Path) -> String {
+pub(crate) fn shown(root: &Path, path: &Path) -> String {
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     path.strip_prefix(&root)
         .unwrap_or(path)

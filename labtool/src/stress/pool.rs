@@ -17,6 +17,18 @@ use crate::process;
 /// How often a waiting session's thread wakes up to move the clock bar.
 const TICK: Duration = Duration::from_millis(250);
 
+/// Issues the runs of a session, one at a time, to whichever worker asks.
+pub trait Jobs: Send {
+    /// The next run, or `None` when there is none left at `now`.
+    fn next_job(&mut self, now: Instant) -> Option<Job>;
+}
+
+impl Jobs for JobSource {
+    fn next_job(&mut self, now: Instant) -> Option<Job> {
+        JobSource::next_job(self, now)
+    }
+}
+
 /// What the workers run.
 pub struct Work<'a> {
     /// The suites, built.
@@ -46,7 +58,7 @@ impl Work<'_> {
     /// returns it once the runs in flight have finished.
     pub fn run(
         &self,
-        source: JobSource,
+        source: impl Jobs,
         mut done: impl FnMut(Done) -> Result<(), StressError>,
         mut tick: impl FnMut(),
     ) -> Result<(), StressError> {
@@ -89,7 +101,7 @@ impl Work<'_> {
     }
 
     /// Runs one job and judges it.
-    fn one(&self, job: Job) -> Result<Done, StressError> {
+    pub fn one(&self, job: Job) -> Result<Done, StressError> {
         let (test, suite) = &self.tests[job.test];
         let suite = &self.suites[*suite];
         let mut command = suite.command(&test.name, self.runtime, job.seed);

@@ -142,7 +142,7 @@ impl Suite {
 
 /// The test binary of `suite` and its package's manifest, from cargo's
 /// JSON messages.
-fn executable(messages: &str, suite: &str) -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn executable(messages: &str, suite: &str) -> Option<(PathBuf, PathBuf)> {
     messages
         .lines()
         .filter_map(|line| serde_json::from_str::<Message>(line).ok())
