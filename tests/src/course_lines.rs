@@ -1,5 +1,5 @@
 //! The course's start and Passed lines, printed once per test however many
-//! seeds it runs with.
+//! seeds it runs with, and the [`Section`] between them.
 //!
 //! With one seed the lines print as they come, as in the course. With
 //! `LAB_SEEDS=n` the first seed's start line prints at once (so a slow test
@@ -11,6 +11,9 @@
 //! The state is per OS thread: a sim run stays on its test's OS thread.
 
 use std::cell::RefCell;
+
+use labrpc::Network;
+use labrt::time::Instant;
 
 enum Line {
     Start(String),
@@ -51,6 +54,36 @@ pub(crate) fn start(description: &str) {
 /// Prints `  ... Passed --  {figures}`.
 pub(crate) fn passed(figures: String) {
     emit(Line::Passed(figures));
+}
+
+/// A section of a test, from a harness's `begin` to its `end`: when it
+/// began and the RPC count then, so that its Passed line reports what the
+/// section alone took.
+#[derive(Clone, Copy)]
+pub(crate) struct Section {
+    at: Instant,
+    rpcs: u64,
+}
+
+impl Section {
+    /// Prints the start line `{description} ...` and notes the time and
+    /// the RPCs sent on `net` so far.
+    pub(crate) fn begin(description: &str, net: &Network) -> Section {
+        start(description);
+        Section {
+            at: Instant::now(),
+            rpcs: net.total_count(),
+        }
+    }
+
+    /// The figures every Passed line opens with, since the section began:
+    /// `time 3.1s #peers 3 #RPCs 120`, where `members` names what `n`
+    /// counts. A harness appends its own.
+    pub(crate) fn figures(&self, net: &Network, members: &str, n: usize) -> String {
+        let rpcs = net.total_count() - self.rpcs;
+        let secs = self.at.elapsed().as_secs_f64();
+        format!("time {secs:.1}s #{members} {n} #RPCs {rpcs}")
+    }
 }
 
 fn emit(line: Line) {

@@ -43,10 +43,12 @@
 pub mod bench_table;
 mod course_lines;
 pub mod ctrler_harness;
+mod ends;
 pub mod kv_harness;
 mod peer_table;
 pub mod raft_harness;
 mod runner;
+mod servers;
 
 pub use ctrler_harness::CtrlerConfig;
 pub use kv_harness::{GenericTest, KvConfig, KvSetup};

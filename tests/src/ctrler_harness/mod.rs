@@ -1,9 +1,8 @@
 //! The shard-controller tester: a cluster of `ShardCtrler`s on a labrpc
 //! network, clerks with an end to every server, and the course's checks.
 //!
-//! The harness state mirrors the course's shardctrler `config`: per server
-//! the instance (none while shut down), its persister and the names of its
-//! outgoing ends.
+//! The harness state mirrors the course's shardctrler `config`: the
+//! servers (the `servers` module) and the current section.
 
 mod checks;
 mod cluster;
@@ -12,10 +11,11 @@ mod report;
 use std::sync::Arc;
 
 use labrpc::Network;
-use labrt::sync::Mutex;
 use labrt::time::Instant;
-use raft::Persister;
 use shardctrler::ShardCtrler;
+
+use crate::course_lines::Section;
+use crate::servers::Servers;
 
 pub use checks::{check_same_config, gids_of};
 
@@ -25,68 +25,39 @@ pub use checks::{check_same_config, gids_of};
 pub struct CtrlerConfig(Arc<Shared>);
 
 struct Shared {
-    n: usize,
-    net: Network,
+    /// The servers, and under their lock the current section.
+    servers: Servers<ShardCtrler, Option<Section>>,
     created: Instant,
-    state: Mutex<State>,
-}
-
-struct State {
-    servers: Vec<ServerSlot>,
-    begin: Option<report::Begin>,
-}
-
-struct ServerSlot {
-    ctrler: Option<ShardCtrler>,
-    persister: Persister,
-    /// The names of the server's ends, by the server they lead to.
-    end_names: Vec<String>,
 }
 
 impl CtrlerConfig {
     /// The course's `make_config(n, unreliable)`: every server started and
     /// linked, and only then the network made unreliable, if asked.
     pub fn new(n: usize, unreliable: bool) -> CtrlerConfig {
-        let servers = (0..n)
-            .map(|_| ServerSlot {
-                ctrler: None,
-                persister: Persister::new(),
-                end_names: Vec::new(),
-            })
-            .collect();
         let cfg = CtrlerConfig(Arc::new(Shared {
-            n,
-            net: Network::new(),
+            servers: Servers::new(n, Network::new(), None),
             created: Instant::now(),
-            state: Mutex::new(State {
-                servers,
-                begin: None,
-            }),
         }));
         for i in 0..n {
             cfg.start_server(i);
         }
         cfg.connect_all();
-        cfg.0.net.set_reliable(!unreliable);
+        cfg.0.servers.net().set_reliable(!unreliable);
         cfg
     }
 
     /// Number of servers.
     pub fn n(&self) -> usize {
-        self.0.n
+        self.0.servers.n()
     }
 
     /// Every server's index.
     pub fn all(&self) -> Vec<usize> {
-        (0..self.0.n).collect()
+        self.0.servers.all()
     }
 
     /// The first server, in index order, whose Raft believes it leads.
     pub fn leader(&self) -> Option<usize> {
-        let state = self.0.state.lock();
-        state
-            .servers
-            .iter()
-            .position(|s| s.ctrler.as_ref().is_some_and(|sc| sc.raft().get_state().1))
+        self.0.servers.leader()
     }
 }

@@ -2,50 +2,43 @@
 //! tester manages them.
 
 use kvraft::{Clerk, KvServer};
-use labrpc::{ClientEnd, Server};
+use labrpc::{ClientEnd, Service};
+use raft::Raft;
 
 use super::{KvConfig, TestClerk};
-use crate::raft_harness::{fresh_end, shuffle};
+use crate::ends::{ends_to_servers, shuffle};
+use crate::servers::RaftServer;
+
+impl RaftServer for KvServer {
+    fn raft(&self) -> &Raft {
+        KvServer::raft(self)
+    }
+
+    fn kill(&self) {
+        KvServer::kill(self);
+    }
+
+    fn service(&self) -> Service {
+        KvServer::service(self)
+    }
+}
 
 impl KvConfig {
     /// Enables the links between server `i` and each server of `to`, both
     /// ways.
     pub fn connect(&self, i: usize, to: &[usize]) {
-        self.set_links(i, to, true);
+        self.0.servers.set_links(i, to, true);
     }
 
     /// Disables the links between server `i` and each server of `from`,
     /// both ways.
     pub fn disconnect(&self, i: usize, from: &[usize]) {
-        self.set_links(i, from, false);
-    }
-
-    fn set_links(&self, i: usize, others: &[usize], up: bool) {
-        let mut state = self.0.state.lock();
-        for &j in others {
-            for (from, to) in [(i, j), (j, i)] {
-                let slot = &mut state.servers[from];
-                if let Some(end) = slot.end_names.get(to) {
-                    self.0
-                        .net
-                        .enable(end, up)
-                        .expect("the harness made this end");
-                    if up {
-                        slot.links.insert(to);
-                    } else {
-                        slot.links.remove(&to);
-                    }
-                }
-            }
-        }
+        self.0.servers.set_links(i, from, false);
     }
 
     /// Enables every link between servers.
     pub fn connect_all(&self) {
-        let all = self.all();
-        for i in 0..self.0.n {
-            self.connect(i, &all);
-        }
+        self.0.servers.connect_all();
     }
 
     /// Links every server of `p1` with `p1` only and every server of `p2`
@@ -63,53 +56,29 @@ impl KvConfig {
     /// persister is superseded (so no reply can rest on a write the copy
     /// misses), killed, and its slot cleared.
     pub fn shutdown_server(&self, i: usize) {
-        self.disconnect(i, &self.all());
-        self.0.net.delete_server(&i.to_string());
-        let kv = {
-            let mut state = self.0.state.lock();
-            let slot = &mut state.servers[i];
-            slot.persister = slot.persister.copy();
-            slot.kv.take()
-        };
-        if let Some(kv) = kv {
-            kv.kill();
-        }
+        self.0.servers.shutdown(i);
     }
 
     /// Starts server `i` from a copy of its persisted state, with fresh,
     /// disabled ends to every server. Its links stay down until connected.
     pub fn start_server(&self, i: usize) {
-        let ends = self.ends_to_servers();
-        let persister = {
-            let mut state = self.0.state.lock();
-            let slot = &mut state.servers[i];
-            slot.end_names = ends.iter().map(|(name, _)| name.clone()).collect();
-            slot.links.clear();
-            slot.persister = slot.persister.copy();
-            slot.persister.clone()
-        };
-        let ends = ends.into_iter().map(|(_, end)| end).collect();
-        let kv = KvServer::start(ends, i, persister, self.0.maxraftstate)
-            .unwrap_or_else(|error| panic!("starting kv server {i}: {error}"));
-        self.0.state.lock().servers[i].kv = Some(kv.clone());
-        let server = Server::builder()
-            .service(kv.service())
-            .service(kv.raft().service())
-            .build()
-            .expect("the KVServer and Raft services have distinct names");
-        self.0.net.add_server(i.to_string(), server);
+        let maxraftstate = self.0.maxraftstate;
+        self.0.servers.start(i, |ends, persister| {
+            KvServer::start(ends, i, persister, maxraftstate)
+                .unwrap_or_else(|error| panic!("starting kv server {i}: {error}"))
+        });
     }
 
     /// A clerk with an end to every server, in random order; only the ends
     /// to servers in `to` are enabled.
     pub fn make_client(&self, to: &[usize]) -> TestClerk {
-        let ends = self.ends_to_servers();
+        let ends = ends_to_servers(self.0.servers.net(), self.n());
         let id = {
-            let mut state = self.0.state.lock();
-            let id = state.next_clerk;
-            state.next_clerk += 1;
-            state
-                .clerks
+            let mut state = self.0.servers.lock();
+            let own = &mut state.harness;
+            let id = own.next_clerk;
+            own.next_clerk += 1;
+            own.clerks
                 .insert(id, ends.iter().map(|(n, _)| n.clone()).collect());
             id
         };
@@ -133,32 +102,17 @@ impl KvConfig {
     }
 
     fn set_client_links(&self, id: u64, servers: &[usize], up: bool) {
-        let state = self.0.state.lock();
-        let ends = state.clerks.get(&id).expect("a clerk of this harness");
+        let state = self.0.servers.lock();
+        let clerks = &state.harness.clerks;
+        let ends = clerks.get(&id).expect("a clerk of this harness");
+        let net = self.0.servers.net();
         for &j in servers {
-            self.0
-                .net
-                .enable(&ends[j], up)
-                .expect("the harness made this end");
+            net.enable(&ends[j], up).expect("the harness made this end");
         }
     }
 
     /// Forgets a clerk that is done.
     pub fn delete_client(&self, ck: TestClerk) {
-        self.0.state.lock().clerks.remove(&ck.id());
-    }
-
-    /// A fresh end to every server, in server order, each disabled.
-    fn ends_to_servers(&self) -> Vec<(String, ClientEnd)> {
-        (0..self.0.n)
-            .map(|j| {
-                let (name, end) = fresh_end(&self.0.net);
-                self.0
-                    .net
-                    .connect(&name, j.to_string())
-                    .expect("a fresh end");
-                (name, end)
-            })
-            .collect()
+        self.0.servers.lock().harness.clerks.remove(&ck.id());
     }
 }

@@ -2,9 +2,9 @@
 //! clerks whose every link the test controls, counted and recorded client
 //! operations, and the course's checks and drivers.
 //!
-//! The harness state mirrors the course's kvraft `config`: per server the
-//! instance (none while shut down), its persister and the names of its
-//! outgoing ends; per clerk the names of its ends, by server.
+//! The harness state mirrors the course's kvraft `config`: the servers
+//! (the `servers` module), and per clerk the names of its ends, by
+//! server.
 
 mod checks;
 mod clerk;
@@ -13,15 +13,16 @@ mod generic;
 mod report;
 mod summary;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 use kvraft::KvServer;
 use labrpc::Network;
-use labrt::sync::Mutex;
 use labrt::time::Instant;
-use raft::Persister;
+
+use crate::course_lines::Section;
+use crate::servers::Servers;
 
 pub use checks::{
     appends_failure, check_clnt_appends, check_concurrent_appends, linearizability_failure,
@@ -47,104 +48,72 @@ pub struct KvSetup {
 pub struct KvConfig(Arc<Shared>);
 
 struct Shared {
-    n: usize,
-    net: Network,
+    servers: Servers<KvServer, State>,
     maxraftstate: Option<usize>,
     created: Instant,
     /// Clerk operations made through the counting wrappers since `begin`.
     ops: AtomicU64,
-    state: Mutex<State>,
 }
 
+/// What the harness keeps under the servers' lock.
+#[derive(Default)]
 struct State {
-    servers: Vec<ServerSlot>,
     /// Every clerk's ends, by server.
     clerks: BTreeMap<u64, Vec<String>>,
     next_clerk: u64,
-    begin: Option<report::Begin>,
-}
-
-struct ServerSlot {
-    kv: Option<KvServer>,
-    persister: Persister,
-    /// The names of the server's ends, by the server they lead to.
-    end_names: Vec<String>,
-    /// The servers its enabled ends lead to.
-    links: BTreeSet<usize>,
+    begin: Option<Section>,
 }
 
 impl KvConfig {
     /// Builds the cluster of `setup`: every server started and linked, and
     /// only then the network made unreliable, if asked.
     pub fn new(setup: KvSetup) -> KvConfig {
-        let servers = (0..setup.servers)
-            .map(|_| ServerSlot {
-                kv: None,
-                persister: Persister::new(),
-                end_names: Vec::new(),
-                links: BTreeSet::new(),
-            })
-            .collect();
         let cfg = KvConfig(Arc::new(Shared {
-            n: setup.servers,
-            net: Network::new(),
+            servers: Servers::new(setup.servers, Network::new(), State::default()),
             maxraftstate: setup.maxraftstate,
             created: Instant::now(),
             ops: AtomicU64::new(0),
-            state: Mutex::new(State {
-                servers,
-                clerks: BTreeMap::new(),
-                next_clerk: 0,
-                begin: None,
-            }),
         }));
         for i in 0..setup.servers {
             cfg.start_server(i);
         }
         cfg.connect_all();
-        cfg.0.net.set_reliable(!setup.unreliable);
+        cfg.0.servers.net().set_reliable(!setup.unreliable);
         cfg
     }
 
     /// Number of servers.
     pub fn n(&self) -> usize {
-        self.0.n
+        self.0.servers.n()
     }
 
     /// Every server's index.
     pub fn all(&self) -> Vec<usize> {
-        (0..self.0.n).collect()
+        self.0.servers.all()
     }
 
     /// The largest persisted Raft state of any server.
     pub fn log_size(&self) -> usize {
-        let state = self.0.state.lock();
-        let sizes = state.servers.iter().map(|s| s.persister.raft_state_size());
-        sizes.max().unwrap_or(0)
+        self.0.servers.max_persisted(|p| p.raft_state_size())
     }
 
     /// The largest persisted snapshot of any server.
     pub fn snapshot_size(&self) -> usize {
-        let state = self.0.state.lock();
-        let sizes = state.servers.iter().map(|s| s.persister.snapshot_size());
-        sizes.max().unwrap_or(0)
+        self.0.servers.max_persisted(|p| p.snapshot_size())
     }
 
     /// The first server, in index order, whose Raft believes it leads.
     pub fn leader(&self) -> Option<usize> {
-        let state = self.0.state.lock();
-        state
-            .servers
-            .iter()
-            .position(|s| s.kv.as_ref().is_some_and(|kv| kv.raft().get_state().1))
+        self.0.servers.leader()
     }
 
     /// A majority and a minority, with the current leader (server 0 if
     /// there is none) in the minority's last slot.
     pub fn make_partition(&self) -> (Vec<usize>, Vec<usize>) {
+        let n = self.n();
         let leader = self.leader().unwrap_or(0);
-        let others: Vec<usize> = (0..self.0.n).filter(|&i| i != leader).collect();
-        let majority = self.0.n / 2 + 1;
+        let others: Vec<usize> = (0..n).filter(|&i| i != leader).collect();
+        let majority = n / 2 + 1;
         let p1 = others[..majority].to_vec();
         let mut p2 = others[majority..].to_vec();
         p2.push(leader);

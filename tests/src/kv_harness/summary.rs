@@ -36,8 +36,8 @@ impl KvConfig {
 
     fn row(&self, i: usize) -> Vec<String> {
         let (raft, links, sizes) = {
-            let state = self.0.state.lock();
-            let slot = &state.servers[i];
+            let state = self.0.servers.lock();
+            let slot = &state.slots[i];
             let links: Vec<String> = slot.links.iter().map(|j| j.to_string()).collect();
             let links = if links.is_empty() {
                 "none".to_string()
@@ -48,7 +48,8 @@ impl KvConfig {
                 bytes(slot.persister.raft_state_size()),
                 bytes(slot.persister.snapshot_size()),
             ];
-            (slot.kv.as_ref().map(|kv| kv.raft().clone()), links, sizes)
+            let raft = slot.server.as_ref().map(|kv| kv.raft().clone());
+            (raft, links, sizes)
         };
         let state = raft.map(|raft| state_within(raft, i));
         std::iter::once(i.to_string())

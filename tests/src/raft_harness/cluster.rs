@@ -1,13 +1,10 @@
 //! Connectivity, crashes and restarts, as the course's tester does them.
 
-use labrpc::{ClientEnd, Network, Server, SetupError};
+use labrpc::Server;
 use labrt::chan;
-use labrt::rand::RngExt;
 
-use super::{RaftConfig, applier, rand_string};
-
-/// Length of the random names of a restarted peer's fresh ends.
-const END_NAME_LEN: usize = 20;
+use super::{RaftConfig, applier};
+use crate::ends::ends_to_servers;
 
 impl RaftConfig {
     /// Connects peer `i`: every link between it and a connected peer,
@@ -64,16 +61,7 @@ impl RaftConfig {
     /// stays disconnected until [`connect`](Self::connect).
     pub fn start1(&self, i: usize) {
         self.crash1(i);
-        let ends = (0..self.0.n)
-            .map(|j| {
-                let (name, end) = fresh_end(&self.0.net);
-                self.0
-                    .net
-                    .connect(&name, j.to_string())
-                    .expect("a fresh end");
-                (name, end)
-            })
-            .collect::<Vec<_>>();
+        let ends = ends_to_servers(&self.0.net, self.0.n);
         let persister = {
             let mut state = self.0.state.lock();
             let peer = &mut state.peers[i];
@@ -103,26 +91,5 @@ impl RaftConfig {
             .build()
             .expect("the Raft service has distinct method names");
         self.0.net.add_server(i.to_string(), server);
-    }
-}
-
-/// A new end on `net` with a random name no end has had.
-pub(crate) fn fresh_end(net: &Network) -> (String, ClientEnd) {
-    loop {
-        let name = rand_string(END_NAME_LEN);
-        match net.make_end(name.as_str()) {
-            Ok(end) => return (name, end),
-            Err(SetupError::DuplicateEnd { .. }) => continue,
-            Err(other) => panic!("making an end: {other}"),
-        }
-    }
-}
-
-/// Puts `items` in a random order drawn from the run's RNG, as the
-/// course's testers hand a clerk its ends.
-pub(crate) fn shuffle<T>(items: &mut [T]) {
-    let mut rng = labrt::rand::rng();
-    for k in (1..items.len()).rev() {
-        items.swap(k, rng.random_range(0..=k));
     }
 }

@@ -22,7 +22,6 @@ use raft::{Persister, Raft};
 
 pub use applier::SNAPSHOT_INTERVAL;
 pub use checks::{ELECTION_TIMEOUT, as_int, rand_cmd, rand_string};
-pub(crate) use cluster::{fresh_end, shuffle};
 pub use report::TIME_LIMIT;
 pub(crate) use report::check_time_limit;
 

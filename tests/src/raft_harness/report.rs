@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use labrt::time::{Duration, Instant};
 
 use super::RaftConfig;
-use crate::course_lines;
+use crate::course_lines::{self, Section};
 
 /// A test fails if it has not finished this long after its cluster was
 /// built.
@@ -13,8 +13,7 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(120);
 
 /// What `begin` noted, to report what the test used.
 pub(super) struct Begin {
-    at: Instant,
-    rpcs: u64,
+    section: Section,
     bytes: u64,
     max_index: u64,
 }
@@ -23,10 +22,8 @@ impl RaftConfig {
     /// Prints the test's start line, e.g. `Test (2A): initial election ...`,
     /// and notes the counters.
     pub fn begin(&self, description: &str) {
-        course_lines::start(description);
         let begin = Begin {
-            at: Instant::now(),
-            rpcs: self.rpc_total(),
+            section: Section::begin(description, &self.0.net),
             bytes: self.bytes_total(),
             max_index: self.0.state.lock().max_index,
         };
@@ -38,21 +35,17 @@ impl RaftConfig {
     /// peer is killed and the network closed.
     pub fn end(&self) {
         check_time_limit(self.0.created);
-        let (begin_at, rpcs, bytes, commands) = {
+        let (section, bytes, commands) = {
             let state = self.0.state.lock();
             let begin = state.begin.as_ref().expect("end() without begin()");
             (
-                begin.at,
-                self.rpc_total() - begin.rpcs,
+                begin.section,
                 self.bytes_total() - begin.bytes,
                 state.max_index - begin.max_index,
             )
         };
-        course_lines::passed(format!(
-            "time {:.1}s #peers {} #RPCs {rpcs} #bytes {bytes} #cmds {commands}",
-            begin_at.elapsed().as_secs_f64(),
-            self.n(),
-        ));
+        let figures = section.figures(&self.0.net, "peers", self.n());
+        course_lines::passed(format!("{figures} #bytes {bytes} #cmds {commands}"));
         self.cleanup();
     }
 
