@@ -43,6 +43,7 @@ use crate::stress::partition::Partition;
 use crate::stress::plan::{Job, Test, chosen};
 use crate::stress::pool::{Done, Jobs, Work};
 use crate::stress::suite::Suite;
+use crate::stress::summary;
 use crate::stress::{StressError, shown};
 use build::Built;
 use determinism::{Difference, fingerprint};
@@ -505,15 +506,16 @@ impl Runner<'_> {
             jobs,
             |done| {
                 self.progress.ran(&done.run.outcome);
-                let test = &self.framework.tests[done.run.job.test].0.name;
-                let log = if done.run.outcome.is_failure() {
-                    logs.write(test, &done)?;
+                let test = &self.framework.tests[done.run.job.test].0;
+                let (log, replay) = if done.run.outcome.is_failure() {
+                    logs.write(&test.name, &done)?;
                     let file = logs
                         .dir
-                        .join(crate::stress::logs::file_name(test, done.run.job.seed));
-                    Some(shown(self.out, &file))
+                        .join(crate::stress::logs::file_name(&test.name, done.run.job.seed));
+                    let replay = summary::replay(test, &done.run, runtime);
+                    (Some(shown(self.out, &file)), Some(replay))
                 } else {
-                    None
+                    (None, None)
                 };
                 let ran_one = Ran {
                     test: done.run.job.test,
@@ -522,6 +524,7 @@ impl Runner<'_> {
                     outcome: done.run.outcome.clone(),
                     wall_ms: done.run.wall.as_millis() as u64,
                     log,
+                    replay,
                 };
                 each(&done, ran_one);
                 Ok(())

@@ -22,6 +22,8 @@ pub struct Ran {
     pub wall_ms: u64,
     /// Its output's file, relative to the grade's directory, if kept.
     pub log: Option<String>,
+    /// The command that replays it, if it failed or hung.
+    pub replay: Option<String>,
 }
 
 /// What a submission earned.
@@ -66,16 +68,12 @@ pub fn score(rubric: &Rubric, tests: &[PlannedTest], ran: &[Ran]) -> Scored {
             Outcome::Failed { .. } => Kind::Failed,
             Outcome::Hung { .. } => Kind::Hung,
         };
-        let replay = match &run.outcome {
-            Outcome::Failed { replay, .. } => replay.clone(),
-            _ => None,
-        };
         score.failures.push(FailedRun {
             mode: run.mode.to_string(),
             seed: Some(run.seed),
             outcome,
             message: run.outcome.message().unwrap_or_default().to_string(),
-            replay,
+            replay: run.replay.clone(),
             log: run.log.clone(),
             wall_ms: run.wall_ms,
         });
@@ -129,11 +127,12 @@ mod tests {
             } else {
                 Outcome::Failed {
                     message: format!("seed {seed} failed"),
-                    replay: Some(format!("LAB_SEED={seed} …")),
+                    replay: None,
                 }
             },
             wall_ms: 10,
             log: None,
+            replay: (!passed).then(|| format!("LAB_SEED={seed} …")),
         }
     }
 

@@ -55,7 +55,7 @@ impl Submission {
         let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
         let name = last.strip_suffix(".git").unwrap_or(last);
         let name = match name {
-            "" | "." | ".." => std::path::absolute(path)
+            "" | "." | ".." => std::fs::canonicalize(path)
                 .ok()
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "submission".to_string()),
@@ -99,7 +99,7 @@ pub enum Change {
     Modified,
     /// The handout has no such file.
     Added,
-    /// The handout has it; the submission does not.
+    /// The handout has it; the submission, a whole repository, does not.
     Removed,
     /// A symbolic link, never followed.
     Link,
@@ -185,8 +185,11 @@ pub fn assemble(plan: &Plan, dir: &Path, out: &Path) -> Result<Tree, GradeError>
             }
         }
     }
+    // A submission of the student's files alone removed nothing; one
+    // that is a whole repository did, if it lacks a file of the handout.
+    let whole_repository = files.iter().any(|p| p == Path::new("Cargo.toml"));
     for path in plan.handout_files() {
-        if files.contains(&path) {
+        if files.binary_search(&path).is_ok() {
             continue;
         }
         if let Some(stripped) = plan.stripped.get(&path) {
@@ -194,7 +197,7 @@ pub fn assemble(plan: &Plan, dir: &Path, out: &Path) -> Result<Tree, GradeError>
             create_parent(&target)?;
             std::fs::write(&target, &stripped.text).map_err(io(&target))?;
             tree.from_handout.push(path);
-        } else if owner(&path) != Some(Owner::Framework) {
+        } else if whole_repository && owner(&path) != Some(Owner::Framework) {
             tree.ignored.push(Ignored {
                 path: path.display().to_string(),
                 change: Change::Removed,
