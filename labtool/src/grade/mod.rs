@@ -509,9 +509,10 @@ impl Runner<'_> {
                 let test = &self.framework.tests[done.run.job.test].0;
                 let (log, replay) = if done.run.outcome.is_failure() {
                     logs.write(&test.name, &done)?;
-                    let file = logs
-                        .dir
-                        .join(crate::stress::logs::file_name(&test.name, done.run.job.seed));
+                    let file = logs.dir.join(crate::stress::logs::file_name(
+                        &test.name,
+                        done.run.job.seed,
+                    ));
                     let replay = summary::replay(test, &done.run, runtime);
                     (Some(shown(self.out, &file)), Some(replay))
                 } else {
