@@ -29,7 +29,7 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b test-4a test-shardctrler test-shardctrler-ci stress merge stress-reference test-stress-reference-ci \
+	test-2d test-3 test-3a test-3b test-4a test-shardctrler test-shardctrler-ci stress grade merge stress-reference test-stress-reference-ci \
 	handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
@@ -38,7 +38,9 @@ help:
 	@awk '/^## / { doc = (doc == "" ? "" : doc " ") substr($$0, 4); next } \
 		/^[a-z0-9-]+:/ && doc != "" { split($$0, t, ":"); printf "  %-22s %s\n", t[1], doc } \
 		{ doc = "" }' $(MAKEFILE_LIST)
-	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout)"
+	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout),"
+	@echo "  SEEDS, FIRST_SEED, JOBS, SHARE=k/n (stress-reference, grade), JSON=<file> (stress-reference),"
+	@echo "  RUBRIC, SUBMISSIONS (grade)"
 
 ## Everything CI runs.
 test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-shardctrler \
@@ -124,8 +126,17 @@ test-4a:
 stress:
 	$(LAB_TOOL) stress $(ARGS)
 
+## Grade submissions (directories or git addresses) on SEEDS seeds from
+## FIRST_SEED with RUBRIC: make grade SUBMISSIONS="alice/ bob/"; reports in
+## target/grade (all of `lab grade --help`, in ARGS: --real, --seed-file).
+grade:
+	@test -n "$(SUBMISSIONS)" || { echo 'make grade SUBMISSIONS="<dir or git address> ..." [RUBRIC=file SEEDS=n]'; exit 2; }
+	$(LAB_TOOL) grade --rubric $(RUBRIC) --seeds $(SEEDS) --first-seed $(FIRST_SEED) \
+		--partition $(SHARE) $(if $(JOBS),-j $(JOBS)) $(ARGS) $(SUBMISSIONS)
+
 ## One table of the --json records of a stress run's shares (--partition
-## k/n): make merge ARGS="share-1.json share-2.json".
+## k/n), or of the grade.json files of a batch graded in shares:
+## make merge ARGS="share-1.json share-2.json".
 merge:
 	$(LAB_TOOL) merge $(ARGS)
 
@@ -137,6 +148,9 @@ FIRST_SEED ?= 1
 JOBS ?=
 SHARE ?= 1/1
 JSON ?=
+# `make grade`'s rubric and submissions.
+RUBRIC ?= labtool/rubrics/course.toml
+SUBMISSIONS ?=
 
 ## Every test of every suite on the reference, SEEDS seeds each from
 ## FIRST_SEED, JOBS runs at a time: make stress-reference SEEDS=500. With

@@ -9,6 +9,8 @@
 //! lab stress --part 2A --seeds 500  every 2A test on 500 seeds, each run a process, with a table of failures
 //! lab stress ... --partition 1/2 --json share-1.json   half of those runs, and their results as JSON
 //! lab merge share-1.json share-2.json                   one table of the halves
+//! lab grade --rubric rubric.toml --seeds 20 alice/ bob/  each submission's files on a pristine framework, scored
+//! lab merge a/grade.json b/grade.json --csv roster.csv  one roster of a batch graded in shares
 //! ```
 //!
 //! What a student owns is listed once, in `student.toml` ([`manifest`]);
@@ -16,6 +18,7 @@
 //! ([`regions`]). Both `handout --verify` and `stress` run tests with
 //! [`process`] and read their failures with [`report`].
 
+pub mod files;
 pub mod grade;
 pub mod handout;
 pub mod manifest;

@@ -120,6 +120,13 @@ pub enum GradeError {
         /// The suite.
         suite: String,
     },
+    /// A submission's files could not be listed.
+    List {
+        /// Its directory.
+        dir: PathBuf,
+        /// Why.
+        message: String,
+    },
     /// A file could not be read or written.
     Io {
         /// The file.
@@ -149,6 +156,9 @@ impl fmt::Display for GradeError {
             }
             GradeError::NoExecutable { suite } => {
                 write!(f, "cargo built the {suite} suite but named no test binary")
+            }
+            GradeError::List { dir, message } => {
+                write!(f, "cannot list the files of {}: {message}", dir.display())
             }
             GradeError::Io { path, error } => write!(f, "{}: {error}", path.display()),
         }
@@ -361,7 +371,9 @@ fn grade_one(
         .fetch(&work)
         .and_then(|files| submission::assemble(&framework.plan, &files, &work.join("tree")));
     match assembled {
-        Err(error @ (GradeError::Clone { .. } | GradeError::Io { .. })) => {
+        Err(
+            error @ (GradeError::Clone { .. } | GradeError::List { .. } | GradeError::Io { .. }),
+        ) => {
             graded.error = Some(error.to_string());
         }
         Err(error) => return Err(error),

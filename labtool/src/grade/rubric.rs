@@ -341,6 +341,17 @@ mod tests {
     }
 
     #[test]
+    fn the_course_rubric_grades_parts_of_the_manifest() {
+        let rubric = Rubric::parse(include_str!("../../rubrics/course.toml")).unwrap();
+        let manifest =
+            crate::manifest::Manifest::parse(include_str!("../../../student.toml")).unwrap();
+        assert!(!rubric.parts.is_empty());
+        for part in rubric.parts.keys() {
+            assert!(manifest.lab_of_part(part).is_some(), "{part}");
+        }
+    }
+
+    #[test]
     fn a_last_segment_naming_two_tests_is_ambiguous() {
         let tests = names(&["a::same_2a", "b::same_2a"]);
         let rubric = Rubric::parse("[tests]\nsame_2a = 1\n").unwrap();

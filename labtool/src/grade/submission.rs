@@ -16,9 +16,6 @@ use super::GradeError;
 use crate::handout::Plan;
 use crate::manifest::Owner;
 
-/// Directories a submission's files are never taken from.
-const SKIPPED_DIRS: &[&str] = &[".git", "target"];
-
 /// Where a submission comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -208,76 +205,24 @@ pub fn assemble(plan: &Plan, dir: &Path, out: &Path) -> Result<Tree, GradeError>
     Ok(tree)
 }
 
-/// The files of the submission at `dir`, relative and sorted, and its
-/// symbolic links: git's list (tracked, or new and not ignored) in a git
-/// work tree, else every file but those under [`SKIPPED_DIRS`].
+/// The files of the submission at `dir` (see [`crate::files`]),
+/// relative and sorted, and apart from them its symbolic links.
 fn files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), GradeError> {
-    let listed = match git_files(dir) {
-        Some(files) => files,
-        None => {
-            let mut files = Vec::new();
-            walk(dir, Path::new(""), &mut files)?;
-            files
-        }
-    };
+    let listed = crate::files::list(dir).map_err(|message| GradeError::List {
+        dir: dir.to_path_buf(),
+        message,
+    })?;
     let mut plain = Vec::new();
     let mut links = Vec::new();
     for path in listed {
-        let full = dir.join(&path);
-        match std::fs::symlink_metadata(&full) {
+        match std::fs::symlink_metadata(dir.join(&path)) {
             Ok(meta) if meta.file_type().is_symlink() => links.push(path),
             Ok(meta) if meta.is_file() => plain.push(path),
             // Listed by git but deleted, or a submodule's directory.
             Ok(_) | Err(_) => {}
         }
     }
-    plain.sort();
-    links.sort();
     Ok((plain, links))
-}
-
-/// git's list of the work tree at `dir`, if it is the top of one.
-fn git_files(dir: &Path) -> Option<Vec<PathBuf>> {
-    if !dir.join(".git").exists() {
-        return None;
-    }
-    let output = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(dir)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    let mut files: Vec<PathBuf> = output
-        .stdout
-        .split(|&b| b == 0)
-        .filter(|name| !name.is_empty())
-        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
-        .collect();
-    files.dedup();
-    Some(files)
-}
-
-fn walk(root: &Path, relative: &Path, files: &mut Vec<PathBuf>) -> Result<(), GradeError> {
-    let full = root.join(relative);
-    for entry in std::fs::read_dir(&full).map_err(io(&full))? {
-        let entry = entry.map_err(io(&full))?;
-        let path = relative.join(entry.file_name());
-        let kind = entry.file_type().map_err(io(&full))?;
-        if kind.is_dir() {
-            if !SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d) {
-                walk(root, &path, files)?;
-            }
-        } else {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), GradeError> {

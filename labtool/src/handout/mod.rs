@@ -13,7 +13,6 @@ pub mod verify;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::manifest::{LabFile, Manifest, ManifestError, Owner};
 use crate::regions::{self, MarkerError, Region, Stripped};
@@ -47,7 +46,7 @@ pub enum HandoutError {
         /// Why.
         error: std::io::Error,
     },
-    /// The repository's files could not be listed with git.
+    /// The repository's files could not be listed.
     Git {
         /// What git said.
         message: String,
@@ -74,7 +73,7 @@ impl fmt::Display for HandoutError {
             HandoutError::Manifest(e) => e.fmt(f),
             HandoutError::Io { path, error } => write!(f, "{}: {error}", path.display()),
             HandoutError::Git { message } => {
-                write!(f, "cannot list the repository's files with git: {message}")
+                write!(f, "cannot list the repository's files: {message}")
             }
             HandoutError::Markers { path, error } => write!(f, "{}: {error}", path.display()),
             HandoutError::OutputNotEmpty { path } => write!(
@@ -206,36 +205,13 @@ impl Plan {
     }
 }
 
-/// The repository's files, tracked or new but not ignored, that exist.
+/// The repository's files (see [`crate::files`]) that exist.
 fn repository_files(root: &Path) -> Result<Vec<PathBuf>, HandoutError> {
-    let output = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(root)
-        .output()
-        .map_err(|e| HandoutError::Git {
-            message: e.to_string(),
-        })?;
-    if !output.status.success() {
-        return Err(HandoutError::Git {
-            message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        });
-    }
-    let mut files: Vec<PathBuf> = output
-        .stdout
-        .split(|&b| b == 0)
-        .filter(|name| !name.is_empty())
-        .map(|name| PathBuf::from(String::from_utf8_lossy(name).into_owned()))
+    let files = crate::files::list(root).map_err(|message| HandoutError::Git { message })?;
+    Ok(files
+        .into_iter()
         .filter(|path| root.join(path).is_file())
-        .collect();
-    files.sort();
-    files.dedup();
-    Ok(files)
+        .collect())
 }
 
 fn read(root: &Path, path: &Path) -> Result<String, HandoutError> {
