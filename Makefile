@@ -29,7 +29,7 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b test-4a test-shardctrler test-shardctrler-ci stress grade merge stress-reference test-stress-reference-ci \
+	test-2d test-3 test-3a test-3b test-4a test-shardctrler test-shardctrler-ci stress grade mutants test-mutants-ci merge stress-reference test-stress-reference-ci \
 	handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
@@ -45,7 +45,7 @@ help:
 ## Everything CI runs.
 test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-shardctrler \
 	test-harness test-labtool test-handout test-raft-ci test-kvraft-ci test-shardctrler-ci \
-	test-stress-reference-ci
+	test-stress-reference-ci test-mutants-ci
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -133,6 +133,17 @@ grade:
 	@test -n "$(SUBMISSIONS)" || { echo 'make grade SUBMISSIONS="<dir or git address> ..." [RUBRIC=file SEEDS=n]'; exit 2; }
 	$(LAB_TOOL) grade --rubric $(RUBRIC) --seeds $(SEEDS) --first-seed $(FIRST_SEED) \
 		--partition $(SHARE) $(if $(JOBS),-j $(JOBS)) $(ARGS) $(SUBMISSIONS)
+
+## The suite's strength: each mutant of labtool/mutants/mutants.toml (a
+## classic bug planted in the reference) against its part on SEEDS seeds
+## from FIRST_SEED, and the kill table: make mutants SEEDS=20.
+mutants:
+	$(LAB_TOOL) mutants --seeds $(SEEDS) --first-seed $(FIRST_SEED) $(if $(JOBS),-j $(JOBS)) $(ARGS)
+
+## The quick subset of the mutants CI runs, on two seeds: each must die on
+## every seed.
+test-mutants-ci:
+	$(LAB_TOOL) mutants --ci --seeds 2 --first-seed 1
 
 ## One table of the --json records of a stress run's shares (--partition
 ## k/n), or of the grade.json files of a batch graded in shares:

@@ -11,6 +11,7 @@
 //! lab merge share-1.json share-2.json                   one table of the halves
 //! lab grade --rubric rubric.toml --seeds 20 alice/ bob/  each submission's files on a pristine framework, scored
 //! lab merge a/grade.json b/grade.json --csv roster.csv  one roster of a batch graded in shares
+//! lab mutants --seeds 20                 classic bugs planted in the reference, and how often each part kills them
 //! ```
 //!
 //! What a student owns is listed once, in `student.toml` ([`manifest`]);
@@ -22,6 +23,7 @@ pub mod files;
 pub mod grade;
 pub mod handout;
 pub mod manifest;
+pub mod mutants;
 pub mod process;
 pub mod regions;
 pub mod report;

@@ -52,6 +52,32 @@ enum Tool {
     /// process of its own, scored; reports per submission (JSON, JUnit)
     /// and for the batch (JSON, roster CSV, a table).
     Grade(GradeArgs),
+    /// Plant each mutant of labtool/mutants/mutants.toml (a classic bug)
+    /// in a copy of the reference, run the part that targets it on the
+    /// seeds, and print the kill table: the suite's strength.
+    Mutants {
+        /// Only mutants whose names hold one of these.
+        filters: Vec<String>,
+        /// Only the quick subset CI runs; fails unless each dies on every
+        /// seed.
+        #[arg(long)]
+        ci: bool,
+        /// Consecutive seeds per mutant, from --first-seed.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+        seeds: u64,
+        /// The first seed.
+        #[arg(long, default_value_t = 1)]
+        first_seed: u64,
+        /// Runs at a time [default: one per core].
+        #[arg(short = 'j', long, value_parser = clap::value_parser!(u64).range(1..))]
+        jobs: Option<u64>,
+        /// Wall-clock seconds a run may take before it is killed as a hang.
+        #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
+        /// Where the mutants' trees and reports go.
+        #[arg(long, default_value = "target/mutants")]
+        out: PathBuf,
+    },
     /// Merge the records of the shares of one plan (from `lab stress
     /// --partition k/n --json FILE`, or the grade.json of `lab grade
     /// --partition k/n`) and print the table of them all, as one session
@@ -177,6 +203,25 @@ fn main() -> ExitCode {
         ),
         Tool::Stress(args) => stress(&cli.root, args),
         Tool::Grade(args) => graded(&cli.root, args),
+        Tool::Mutants {
+            filters,
+            ci,
+            seeds,
+            first_seed,
+            jobs,
+            timeout,
+            out,
+        } => mutants(
+            &cli.root,
+            &labtool::mutants::Options {
+                filters,
+                ci,
+                seeds: (0..seeds).map(|i| first_seed.wrapping_add(i)).collect(),
+                workers: jobs.unwrap_or_else(cores) as usize,
+                timeout: Duration::from_secs(timeout),
+                out,
+            },
+        ),
         Tool::Merge { files, json, csv } => merged(&files, json.as_deref(), csv.as_deref()),
     };
     match result {
@@ -218,8 +263,7 @@ fn stress(root: &std::path::Path, args: StressArgs) -> Result<(), String> {
         Some(duration) => Limit::Duration(duration),
         None => Limit::Seeds(args.seeds.unwrap_or(100)),
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
-    let workers = args.jobs.unwrap_or(if args.real { 1 } else { cores });
+    let workers = args.jobs.unwrap_or(if args.real { 1 } else { cores() });
     let options = stress::Options {
         filters: args.filters,
         parts: args.parts,
@@ -252,15 +296,15 @@ fn graded(root: &std::path::Path, args: GradeArgs) -> Result<(), String> {
             (seeds.collect(), false)
         }
     };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u64);
     let options = grade::Options {
         submissions: args.submissions,
         rubric,
         seeds,
         secret_seeds,
         real: args.real,
+        check_determinism: true,
         release: args.release,
-        workers: args.jobs.unwrap_or(cores) as usize,
+        workers: args.jobs.unwrap_or_else(cores) as usize,
         timeout: Duration::from_secs(args.timeout),
         build_timeout: Duration::from_secs(args.build_timeout),
         out: args.out,
@@ -346,6 +390,29 @@ fn merged_grades(
         files.len()
     );
     Ok(())
+}
+
+fn mutants(root: &std::path::Path, options: &labtool::mutants::Options) -> Result<(), String> {
+    let verdicts = labtool::mutants::run(root, options).map_err(|e| e.to_string())?;
+    if options.ci {
+        let survivors: Vec<&str> = verdicts
+            .iter()
+            .filter(|v| !v.always_killed())
+            .map(|v| v.name.as_str())
+            .collect();
+        if !survivors.is_empty() {
+            return Err(format!(
+                "the suite no longer kills on every seed: {}",
+                survivors.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The number of cores.
+fn cores() -> u64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u64)
 }
 
 /// A seed no earlier session is likely to have used.

@@ -25,7 +25,7 @@ pub mod build;
 pub mod determinism;
 pub mod junit;
 pub mod merge;
-mod progress;
+pub(crate) mod progress;
 pub mod record;
 pub mod roster;
 pub mod rubric;
@@ -66,6 +66,8 @@ pub struct Options {
     pub secret_seeds: bool,
     /// Whether every test also runs once in real time.
     pub real: bool,
+    /// Whether each test's first seed runs twice, to see it replays.
+    pub check_determinism: bool,
     /// Whether to build with optimizations.
     pub release: bool,
     /// Sim runs at a time.
@@ -195,12 +197,12 @@ impl Jobs for SeedList<'_> {
 
 /// What every submission is graded against: the plan of the handout, the
 /// graded tests and their suites.
-struct Framework {
-    plan: Plan,
+pub(crate) struct Framework {
+    pub(crate) plan: Plan,
     suites: Vec<String>,
     /// The graded tests, each with the index of its suite.
     tests: Vec<(Test, usize)>,
-    planned: Vec<PlannedTest>,
+    pub(crate) planned: Vec<PlannedTest>,
 }
 
 /// Grades the share of the batch, writes its reports, prints its table,
@@ -241,11 +243,12 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
     let out = std::path::absolute(&options.out).map_err(io(&options.out))?;
     println!("{}", header(&plan, options, share.len()));
     // Every seed, the first again, and the real pass.
-    let runs_each = framework.tests.len() * (options.seeds.len() + 1 + usize::from(options.real));
-    let progress = Progress::new(share.len() as u64, runs_each as u64);
+    let again = usize::from(options.check_determinism) + usize::from(options.real);
+    let runs_each = framework.tests.len() * (options.seeds.len() + again);
+    let progress = Progress::new(share.len() as u64);
     let mut graded = Vec::new();
     for submission in share {
-        progress.start(&submission.name);
+        progress.start(&submission.name, runs_each as u64);
         let one = grade_one(submission, &framework, &rubric, options, &out, &progress)?;
         write_reports(&out, &one, options.secret_seeds)?;
         progress.finished(&one);
@@ -272,7 +275,7 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
 /// Builds the framework's own suites of the rubric's labs, lists their
 /// tests, and weighs them: a rubric that cannot be met is refused before
 /// any submission is built.
-fn framework(root: &Path, rubric: &Rubric) -> Result<Framework, GradeError> {
+pub(crate) fn framework(root: &Path, rubric: &Rubric) -> Result<Framework, GradeError> {
     let plan = Plan::new(root).map_err(GradeError::Handout)?;
     let graded_part = |part: &String| {
         rubric.parts.keys().any(|p| p.eq_ignore_ascii_case(part))
@@ -331,7 +334,7 @@ fn framework(root: &Path, rubric: &Rubric) -> Result<Framework, GradeError> {
 /// Grades one submission. Only the batch's own failures (its output
 /// cannot be written) are errors; whatever the submission does is its
 /// grade.
-fn grade_one(
+pub(crate) fn grade_one(
     submission: &Submission,
     framework: &Framework,
     rubric: &Rubric,
@@ -464,7 +467,12 @@ impl Runner<'_> {
             ran.push(ran_one);
         })?;
         let mut determinism = Determinism::default();
-        self.pass("sim", &seeds[..1], self.options.workers, |done, _| {
+        let rerun: &[u64] = if self.options.check_determinism {
+            &seeds[..1]
+        } else {
+            &[]
+        };
+        self.pass("sim", rerun, self.options.workers, |done, _| {
             let first = firsts
                 .iter()
                 .find(|(test, _)| *test == done.run.job.test)

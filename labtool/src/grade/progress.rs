@@ -15,34 +15,31 @@ pub struct Progress {
     multi: MultiProgress,
     batch: ProgressBar,
     runs: ProgressBar,
-    runs_each: u64,
     failed: Cell<u64>,
 }
 
 impl Progress {
-    /// Bars for `submissions` submissions of `runs_each` runs each.
-    pub fn new(submissions: u64, runs_each: u64) -> Progress {
+    /// Bars for `submissions` submissions.
+    pub fn new(submissions: u64) -> Progress {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
         let batch = multi.add(ProgressBar::new(submissions).with_style(style(
             "submissions [{bar:30}] {pos:>4}/{len:4} {elapsed_precise} (eta {eta}) {msg}",
         )));
         let runs = multi.add(
-            ProgressBar::new(runs_each)
-                .with_style(style("{prefix:<11} [{bar:30}] {pos:>4}/{len:4} {msg}")),
+            ProgressBar::new(0).with_style(style("{prefix:<11} [{bar:30}] {pos:>4}/{len:4} {msg}")),
         );
         Progress {
             multi,
             batch,
             runs,
-            runs_each,
             failed: Cell::new(0),
         }
     }
 
-    /// A submission's grading begins.
-    pub fn start(&self, name: &str) {
+    /// The grading of a submission of `runs` runs begins.
+    pub fn start(&self, name: &str, runs: u64) {
         self.runs.reset();
-        self.runs.set_length(self.runs_each);
+        self.runs.set_length(runs);
         self.runs.set_prefix(name.to_string());
         self.runs.set_message("building");
         self.failed.set(0);
