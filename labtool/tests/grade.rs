@@ -419,6 +419,58 @@ fn a_secret_seed_file_keeps_seeds_out_of_the_students_reports() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
+#[test]
+fn a_test_that_hangs_twice_runs_no_more_seeds() {
+    let root = small_framework("hangs");
+    let submission = root.join("submissions/hangs");
+    write(
+        &submission,
+        &[(
+            "raft/src/lib.rs",
+            &FULL.replace(
+                "pub fn stays() {}",
+                "pub fn stays() { loop { std::thread::sleep(std::time::Duration::from_secs(1)); } }",
+            ),
+        )],
+    );
+    let args = [
+        "--rubric",
+        "rubric.toml",
+        "--seeds",
+        "4",
+        "--timeout",
+        "1",
+        "-j",
+        "1",
+        submission.to_str().unwrap(),
+    ];
+    let output = lab(&root, "grade", &args);
+    assert!(output.status.success(), "{output:?}");
+    let record = merge::read(&root.join("target/grade/grade.json")).unwrap();
+    let hangs = &record.submissions[0];
+    let stays = test(hangs, "stays_2b");
+    let messages: Vec<&str> = stays.failures.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 4, "{stays:#?}");
+    assert!(
+        messages[..2]
+            .iter()
+            .all(|m| m.starts_with("hung: killed after 1s")),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2..]
+            .iter()
+            .all(|m| *m == "not run: the test hung on 2 earlier seeds"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        hangs.determinism.checked, 3,
+        "a test whose first seed hung is not run again"
+    );
+    assert_eq!(hangs.score, 15.0);
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 /// The reference scores full marks, the handout none (though it rewrote
 /// the very tests), and a reference that needs every vote to win an
 /// election passes the initial election alone.

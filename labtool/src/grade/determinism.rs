@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::report::{Report, trace};
 use crate::stress::outcome::Outcome;
 
+/// The fingerprint of a run that hung.
+pub const HUNG: &str = "hung";
+
 /// What a sim run showed of its schedule, to be compared with a rerun.
 pub fn fingerprint(outcome: &Outcome, output: &str) -> String {
     match outcome {
@@ -24,7 +27,7 @@ pub fn fingerprint(outcome: &Outcome, output: &str) -> String {
                 .map_or_else(String::new, |secs| format!(" at {secs:.3}s"));
             format!("failed{at}: {message}")
         }
-        Outcome::Hung { .. } => "hung".to_string(),
+        Outcome::Hung { .. } => HUNG.to_string(),
     }
 }
 

@@ -94,7 +94,7 @@ pub fn merge(files: &[(PathBuf, GradeRecord)]) -> Result<GradeRecord, MergeError
                 .submissions
                 .iter()
                 .position(|name| *name == submission.name);
-            let of_share = index.is_some_and(|i| i as u64 % partition.of == partition.share - 1);
+            let of_share = index.is_some_and(|i| partition.takes(i as u64));
             if !of_share {
                 return Err(MergeError::StraySubmission {
                     path: path.clone(),

@@ -34,11 +34,13 @@ pub mod submission;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::handout::{HandoutError, Plan};
 use crate::manifest::Owner;
 use crate::stress::logs::Logs;
+use crate::stress::outcome::Outcome;
 use crate::stress::partition::Partition;
 use crate::stress::plan::{Job, Test, chosen};
 use crate::stress::pool::{Done, Jobs, Work};
@@ -46,7 +48,7 @@ use crate::stress::suite::Suite;
 use crate::stress::summary;
 use crate::stress::{StressError, shown};
 use build::Built;
-use determinism::{Difference, fingerprint};
+use determinism::{Difference, HUNG, fingerprint};
 use progress::Progress;
 use record::{BuildRecord, Determinism, FORMAT, GradePlan, GradeRecord, Graded, KIND, PlannedTest};
 use rubric::{Rubric, RubricError};
@@ -176,22 +178,33 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> GradeError + '_ {
     }
 }
 
-/// The runs of a submission, round the tests one seed at a time.
+/// Hangs after which a test's remaining seeds are not run, and count as
+/// failed: one hang may be the seed's, but a test that hangs twice likely
+/// hangs on every seed, and each costs the whole wall-clock limit.
+const HANGS_TO_STOP: u32 = 2;
+
+/// The runs of a submission, round the tests one seed at a time, but for
+/// the tests that have hung [`HANGS_TO_STOP`] times.
 struct SeedList<'a> {
     tests: usize,
     seeds: &'a [u64],
     next: usize,
+    /// Each test's hangs, as the session's thread counts them.
+    hangs: &'a Mutex<Vec<u32>>,
 }
 
 impl Jobs for SeedList<'_> {
     fn next_job(&mut self, _now: Instant) -> Option<Job> {
-        let n = self.next;
-        let seed = *self.seeds.get(n / self.tests.max(1))?;
-        self.next += 1;
-        Some(Job {
-            test: n % self.tests,
-            seed,
-        })
+        loop {
+            let n = self.next;
+            let seed = *self.seeds.get(n / self.tests.max(1))?;
+            self.next += 1;
+            let test = n % self.tests;
+            let hangs = self.hangs.lock().expect("no holder panics")[test];
+            if hangs < HANGS_TO_STOP {
+                return Some(Job { test, seed });
+            }
+        }
     }
 }
 
@@ -236,7 +249,7 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
     let share: Vec<&Submission> = submissions
         .iter()
         .enumerate()
-        .filter(|(i, _)| *i as u64 % options.partition.of == options.partition.share - 1)
+        .filter(|(i, _)| options.partition.takes(*i as u64))
         .map(|(_, s)| s)
         .collect();
     std::fs::create_dir_all(&options.out).map_err(io(&options.out))?;
@@ -455,56 +468,118 @@ impl Runner<'_> {
     /// determinism check, and once in real time if asked.
     fn run_all(&self) -> Result<(Vec<Ran>, Determinism), GradeError> {
         let seeds = &self.options.seeds;
+        let tests = self.framework.tests.len();
+        let hangs = Mutex::new(vec![0; tests]);
         let mut ran = Vec::new();
         let mut firsts = Vec::new();
-        self.pass("sim", seeds, self.options.workers, |done, ran_one| {
-            if done.run.job.seed == seeds[0] {
-                firsts.push((
-                    done.run.job.test,
-                    fingerprint(&done.run.outcome, &done.output),
-                ));
-            }
-            ran.push(ran_one);
-        })?;
+        self.pass(
+            "sim",
+            seeds,
+            self.options.workers,
+            &hangs,
+            |done, ran_one| {
+                if done.run.job.seed == seeds[0] {
+                    firsts.push((
+                        done.run.job.test,
+                        fingerprint(&done.run.outcome, &done.output),
+                    ));
+                }
+                ran.push(ran_one);
+            },
+        )?;
+        let not_run = self.not_run(&ran, &hangs.into_inner().expect("no holder panics"));
+        ran.extend(not_run);
+        // A first run that hung is not tried again: it would cost the
+        // limit once more, and a hang shows no trace to compare.
+        let rerun_skips: Vec<u32> = (0..tests)
+            .map(|test| {
+                let hung = firsts.iter().any(|(t, f)| *t == test && f == HUNG);
+                if hung { HANGS_TO_STOP } else { 0 }
+            })
+            .collect();
         let mut determinism = Determinism::default();
         let rerun: &[u64] = if self.options.check_determinism {
             &seeds[..1]
         } else {
             &[]
         };
-        self.pass("sim", rerun, self.options.workers, |done, _| {
-            let first = firsts
-                .iter()
-                .find(|(test, _)| *test == done.run.job.test)
-                .map(|(_, f)| f.clone())
-                .unwrap_or_default();
-            let second = fingerprint(&done.run.outcome, &done.output);
-            determinism.checked += 1;
-            if first != second {
-                determinism.differences.push(Difference {
-                    test: self.framework.tests[done.run.job.test].0.name.clone(),
-                    seed: Some(done.run.job.seed),
-                    first,
-                    second,
-                });
-            }
-        })?;
+        let rerun_hangs = Mutex::new(rerun_skips);
+        self.pass(
+            "sim",
+            rerun,
+            self.options.workers,
+            &rerun_hangs,
+            |done, _| {
+                let first = firsts
+                    .iter()
+                    .find(|(test, _)| *test == done.run.job.test)
+                    .map(|(_, f)| f.clone())
+                    .unwrap_or_default();
+                let second = fingerprint(&done.run.outcome, &done.output);
+                determinism.checked += 1;
+                if first != second {
+                    determinism.differences.push(Difference {
+                        test: self.framework.tests[done.run.job.test].0.name.clone(),
+                        seed: Some(done.run.job.seed),
+                        first,
+                        second,
+                    });
+                }
+            },
+        )?;
         determinism.differences.sort_by(|a, b| a.test.cmp(&b.test));
         if self.options.real {
-            self.pass("real", &seeds[..1], 1, |_, ran_one| ran.push(ran_one))?;
+            let real_hangs = Mutex::new(vec![0; tests]);
+            self.pass("real", &seeds[..1], 1, &real_hangs, |_, ran_one| {
+                ran.push(ran_one)
+            })?;
         }
         ran.sort_by_key(|r| (r.test, r.mode, r.seed));
         Ok((ran, determinism))
     }
 
+    /// The sim runs not made of the tests that hung [`HANGS_TO_STOP`]
+    /// times, `hangs` by test, each counted as failed.
+    fn not_run(&self, ran: &[Ran], hangs: &[u32]) -> Vec<Ran> {
+        let mut skipped = Vec::new();
+        for (test, _) in hangs
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h >= HANGS_TO_STOP)
+        {
+            for &seed in &self.options.seeds {
+                if ran.iter().any(|r| r.test == test && r.seed == seed) {
+                    continue;
+                }
+                let outcome = Outcome::Failed {
+                    message: format!("not run: the test hung on {HANGS_TO_STOP} earlier seeds"),
+                    replay: None,
+                };
+                self.progress.ran(&outcome);
+                skipped.push(Ran {
+                    test,
+                    mode: "sim",
+                    seed,
+                    outcome,
+                    wall_ms: 0,
+                    log: None,
+                    replay: None,
+                });
+            }
+        }
+        skipped
+    }
+
     /// One pass of every test over `seeds` on `runtime`, `workers` runs at
-    /// a time, handing each finished run to `each` with its log kept if
-    /// it failed.
+    /// a time, but for the tests that have hung too often by `hangs`
+    /// (which it counts), handing each finished run to `each` with its log
+    /// kept if it failed.
     fn pass(
         &self,
         runtime: &'static str,
         seeds: &[u64],
         workers: usize,
+        hangs: &Mutex<Vec<u32>>,
         mut each: impl FnMut(&Done, Ran),
     ) -> Result<(), GradeError> {
         let work = Work {
@@ -521,11 +596,15 @@ impl Runner<'_> {
             tests: self.framework.tests.len(),
             seeds,
             next: 0,
+            hangs,
         };
         work.run(
             jobs,
             |done| {
                 self.progress.ran(&done.run.outcome);
+                if matches!(done.run.outcome, Outcome::Hung { .. }) {
+                    hangs.lock().expect("no holder panics")[done.run.job.test] += 1;
+                }
                 let test = &self.framework.tests[done.run.job.test].0;
                 let (log, replay) = if done.run.outcome.is_failure() {
                     logs.write(&test.name, &done)?;

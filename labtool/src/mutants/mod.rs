@@ -92,6 +92,8 @@ pub enum MutantsError {
     },
     /// No mutant matches.
     NoneChosen,
+    /// The tree is a handout: its student-owned code is no reference.
+    NotReference,
     /// Grading failed.
     Grade(GradeError),
     /// A file could not be read or written.
@@ -112,6 +114,11 @@ impl std::fmt::Display for MutantsError {
                 "mutant {mutant} no longer applies to the reference: {message}"
             ),
             MutantsError::NoneChosen => write!(f, "no mutant matches the names given"),
+            MutantsError::NotReference => write!(
+                f,
+                "the student-owned files hold no SOLUTION regions: mutants are planted in the \
+                 reference, and this tree is a handout"
+            ),
             MutantsError::Grade(e) => e.fmt(f),
             MutantsError::Io { path, error } => write!(f, "{}: {error}", path.display()),
         }
@@ -135,6 +142,9 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Verdict>, MutantsError>
         return Err(MutantsError::NoneChosen);
     }
     let plan = Plan::new(root).map_err(|e| MutantsError::Grade(GradeError::Handout(e)))?;
+    if plan.regions().count() == 0 {
+        return Err(MutantsError::NotReference);
+    }
     let out = std::path::absolute(&options.out).map_err(|error| MutantsError::Io {
         path: options.out.clone(),
         error,

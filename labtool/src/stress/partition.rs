@@ -46,7 +46,12 @@ impl Partition {
     /// its `offset`-th seed (from 0), of a plan of `seeds` seeds per test,
     /// is in this share.
     pub fn holds(&self, test: usize, offset: u64, seeds: u64) -> bool {
-        let index = (test as u64).wrapping_mul(seeds).wrapping_add(offset);
+        self.takes((test as u64).wrapping_mul(seeds).wrapping_add(offset))
+    }
+
+    /// Whether the `index`-th item (from 0) of a list shared in turn is in
+    /// this share.
+    pub fn takes(&self, index: u64) -> bool {
         index % self.of == self.share - 1
     }
 
