@@ -28,3 +28,4 @@ pub mod process;
 pub mod regions;
 pub mod report;
 pub mod stress;
+pub mod table;

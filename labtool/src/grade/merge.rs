@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::record::{FORMAT, GradePlan, GradeRecord, KIND};
-use crate::stress::merge::{MergeError, check_shares};
+use crate::stress::merge::{MergeError, check_shares, read_versioned};
 use crate::stress::partition::Partition;
 
 /// Whether the file at `path` is a grade record rather than a stress one.
@@ -15,40 +15,20 @@ pub fn is_grade_record(path: &Path) -> Result<bool, MergeError> {
     struct Kinded {
         kind: Option<String>,
     }
-    let kinded: Kinded =
-        serde_json::from_str(&read_text(path)?).map_err(|error| MergeError::Parse {
-            path: path.to_path_buf(),
-            error,
-        })?;
+    let text = std::fs::read_to_string(path).map_err(|error| MergeError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let kinded: Kinded = serde_json::from_str(&text).map_err(|error| MergeError::Parse {
+        path: path.to_path_buf(),
+        error,
+    })?;
     Ok(kinded.kind.as_deref() == Some(KIND))
 }
 
 /// Reads the grade record in `path`.
 pub fn read(path: &Path) -> Result<GradeRecord, MergeError> {
-    let text = read_text(path)?;
-    let parse = |error| MergeError::Parse {
-        path: path.to_path_buf(),
-        error,
-    };
-    #[derive(serde::Deserialize)]
-    struct Versioned {
-        format: u32,
-    }
-    let versioned: Versioned = serde_json::from_str(&text).map_err(parse)?;
-    if versioned.format != FORMAT {
-        return Err(MergeError::Format {
-            path: path.to_path_buf(),
-            format: versioned.format,
-        });
-    }
-    serde_json::from_str(&text).map_err(parse)
-}
-
-fn read_text(path: &Path) -> Result<String, MergeError> {
-    std::fs::read_to_string(path).map_err(|error| MergeError::Read {
-        path: path.to_path_buf(),
-        error,
-    })
+    read_versioned(path, FORMAT)
 }
 
 /// The first part of the plan in which `b` differs from `a`, if any.

@@ -4,11 +4,12 @@
 
 use std::cell::Cell;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget};
 
 use super::junit::round;
 use super::record::Graded;
 use crate::stress::outcome::Outcome;
+use crate::stress::progress::{print_above, style};
 
 /// The bars of a batch.
 pub struct Progress {
@@ -66,21 +67,11 @@ impl Progress {
             round(graded.score),
             round(graded.max)
         );
-        if self.multi.is_hidden() {
-            println!("{line}");
-        } else {
-            let _ = self.multi.println(line);
-        }
+        print_above(&self.multi, &line);
     }
 
     /// Takes the bars off the screen.
     pub fn clear(self) {
         let _ = self.multi.clear();
     }
-}
-
-fn style(template: &str) -> ProgressStyle {
-    ProgressStyle::with_template(template)
-        .expect("a valid template")
-        .progress_chars("=> ")
 }

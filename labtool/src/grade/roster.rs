@@ -12,6 +12,7 @@ use std::fmt::Write;
 
 use super::junit::round;
 use super::record::{GradeRecord, Graded};
+use crate::table::{Align, render, shorten};
 
 /// The parts of the rubric, as the columns of the roster.
 fn parts(record: &GradeRecord) -> Vec<String> {
@@ -81,12 +82,7 @@ pub fn csv(record: &GradeRecord) -> String {
             round(graded.max)
         );
         for part in &parts {
-            let earned = graded
-                .parts
-                .iter()
-                .find(|p| &p.part == part)
-                .map_or(0.0, |p| p.earned);
-            let _ = write!(text, ",{}", round(earned));
+            let _ = write!(text, ",{}", round(earned(graded, part)));
         }
         let failing = graded
             .tests
@@ -117,59 +113,43 @@ fn field(text: &str) -> String {
 /// The roster as a table for the terminal.
 pub fn table(record: &GradeRecord) -> String {
     let parts = parts(record);
-    let mut rows: Vec<Vec<String>> = Vec::new();
     let mut header = vec!["submission".to_string(), "score".to_string()];
     header.extend(parts.iter().cloned());
     header.extend(["build", "replays", "ignored", "notes"].map(String::from));
-    rows.push(header);
+    let mut rows = vec![header];
     for graded in &record.submissions {
         let mut row = vec![
             graded.name.clone(),
             format!("{:.2}/{}", graded.score, round(graded.max)),
         ];
-        for part in &parts {
-            let earned = graded
-                .parts
+        row.extend(
+            parts
                 .iter()
-                .find(|p| &p.part == part)
-                .map_or(0.0, |p| p.earned);
-            row.push(format!("{earned:.2}"));
-        }
-        let mut note = note(graded);
-        if note.chars().count() > 90 {
-            note = note.chars().take(89).collect::<String>() + "…";
-        }
+                .map(|part| format!("{:.2}", earned(graded, part))),
+        );
         row.extend([
             build(graded).to_string(),
             replays(graded).to_string(),
             graded.ignored.len().to_string(),
-            note,
+            shorten(&note(graded), 90),
         ]);
         rows.push(row);
     }
-    let columns = rows[0].len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut text = String::new();
-    for row in &rows {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
-            // Names and notes read left to right; figures line up right.
-            let numeric = c > 0 && c < 2 + parts.len();
-            if numeric {
-                let _ = write!(line, "{}{cell}  ", " ".repeat(pad));
-            } else if c + 1 == columns {
-                line.push_str(cell);
-            } else {
-                let _ = write!(line, "{cell}{}  ", " ".repeat(pad));
-            }
-        }
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
+    // The name, then figures: the score, each part's; then words, but
+    // for the count of ignored files.
+    let mut align = vec![Align::Left];
+    align.extend(std::iter::repeat_n(Align::Right, 1 + parts.len()));
+    align.extend([Align::Left, Align::Left, Align::Right, Align::Left]);
+    render(&rows, &align)
+}
+
+/// What `graded` earned in `part`.
+fn earned(graded: &Graded, part: &str) -> f64 {
+    graded
+        .parts
+        .iter()
+        .find(|p| p.part == part)
+        .map_or(0.0, |p| p.earned)
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@
 mod catalog;
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -31,6 +30,7 @@ use crate::grade::rubric::Rubric;
 use crate::grade::submission::{Source, Submission};
 use crate::grade::{self, GradeError};
 use crate::handout::Plan;
+use crate::table::{Align, render, shorten};
 
 /// The catalog's path in the repository.
 pub const CATALOG: &str = "labtool/mutants/mutants.toml";
@@ -284,14 +284,8 @@ fn verdict(mutant: &Mutant, graded: &Graded, seeds: u64) -> Verdict {
 
 /// The kill table.
 pub fn table(verdicts: &[Verdict]) -> String {
-    let mut rows = vec![[
-        "mutant".to_string(),
-        "part".to_string(),
-        "killed".to_string(),
-        "rate".to_string(),
-        "bug".to_string(),
-        "first failure".to_string(),
-    ]];
+    let header = ["mutant", "part", "killed", "rate", "bug", "first failure"];
+    let mut rows = vec![header.map(String::from).to_vec()];
     for v in verdicts {
         let rate = if v.seeds == 0 {
             0.0
@@ -303,27 +297,15 @@ pub fn table(verdicts: &[Verdict]) -> String {
             .clone()
             .or_else(|| v.first_failure.clone())
             .unwrap_or_else(|| "survived every seed".to_string());
-        rows.push([
+        rows.push(vec![
             v.name.clone(),
             v.part.clone(),
             format!("{}/{}", v.killed, v.seeds),
             format!("{rate:.1}%"),
             v.bug.clone(),
-            failure.chars().take(100).collect(),
+            shorten(&failure, 100),
         ]);
     }
-    let widths: Vec<usize> = (0..6)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut text = String::new();
-    for row in &rows {
-        let mut line = String::new();
-        for (c, cell) in row.iter().enumerate() {
-            let pad = " ".repeat(widths[c] - cell.chars().count());
-            let _ = write!(line, "{cell}{pad}  ");
-        }
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
+    use Align::{Left, Right};
+    render(&rows, &[Left, Left, Right, Right, Left, Left])
 }

@@ -42,6 +42,8 @@ pub enum MergeError {
         path: PathBuf,
         /// Its format.
         format: u32,
+        /// The format this lab reads.
+        expected: u32,
     },
     /// No file was given.
     Empty,
@@ -130,9 +132,13 @@ impl fmt::Display for MergeError {
             MergeError::Parse { path, error } => {
                 write!(f, "{} is not a lab record: {error}", path.display())
             }
-            MergeError::Format { path, format } => write!(
+            MergeError::Format {
+                path,
+                format,
+                expected,
+            } => write!(
                 f,
-                "{} is a record of format {format}; this lab reads format {FORMAT}",
+                "{} is a record of format {format}; this lab reads format {expected}",
                 path.display()
             ),
             MergeError::Empty => write!(f, "no record to merge"),
@@ -215,12 +221,20 @@ impl std::error::Error for MergeError {}
 
 /// Reads the record in `path`.
 pub fn read(path: &Path) -> Result<Record, MergeError> {
+    read_versioned(path, FORMAT)
+}
+
+/// Reads the JSON record of format `format` in `path`: the format is read
+/// first, so that a file of another format is named as such rather than
+/// failing to parse.
+pub fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    format: u32,
+) -> Result<T, MergeError> {
     let text = std::fs::read_to_string(path).map_err(|error| MergeError::Read {
         path: path.to_path_buf(),
         error,
     })?;
-    // The format first, so that a later format is named as such rather
-    // than failing to parse.
     #[derive(serde::Deserialize)]
     struct Versioned {
         format: u32,
@@ -230,10 +244,11 @@ pub fn read(path: &Path) -> Result<Record, MergeError> {
         error,
     };
     let versioned: Versioned = serde_json::from_str(&text).map_err(parse)?;
-    if versioned.format != FORMAT {
+    if versioned.format != format {
         return Err(MergeError::Format {
             path: path.to_path_buf(),
             format: versioned.format,
+            expected: format,
         });
     }
     serde_json::from_str(&text).map_err(parse)

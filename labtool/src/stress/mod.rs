@@ -25,7 +25,7 @@ pub mod outcome;
 pub mod partition;
 pub mod plan;
 pub mod pool;
-mod progress;
+pub(crate) mod progress;
 pub mod record;
 pub mod suite;
 pub mod summary;

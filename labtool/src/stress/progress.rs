@@ -112,11 +112,7 @@ impl Progress {
 
     /// Prints `line` above the bars, or alone when there are none.
     pub fn note(&self, line: &str) {
-        if self.multi.is_hidden() {
-            println!("{line}");
-        } else {
-            let _ = self.multi.println(line);
-        }
+        print_above(&self.multi, line);
     }
 
     /// Takes the bars off the screen.
@@ -125,7 +121,18 @@ impl Progress {
     }
 }
 
-fn style(template: &str) -> ProgressStyle {
+/// Prints `line` above the bars of `multi`, or alone when they are not
+/// drawn (stdout is no terminal).
+pub(crate) fn print_above(multi: &MultiProgress, line: &str) {
+    if multi.is_hidden() {
+        println!("{line}");
+    } else {
+        let _ = multi.println(line);
+    }
+}
+
+/// A bar's style from its template.
+pub(crate) fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template)
         .expect("a valid template")
         .progress_chars("=> ")

@@ -16,6 +16,7 @@ use std::time::Duration;
 use super::outcome::Outcome;
 use super::plan::{Job, Test};
 use crate::process::{ENV_RUNTIME, ENV_SEED};
+use crate::table::{self, Align};
 
 /// Failing seeds a row lists before it only counts the rest.
 const SEEDS_SHOWN: usize = 3;
@@ -157,34 +158,16 @@ pub fn table(rows: &[Row]) -> String {
             ]
         })
         .collect();
-    let width = |column: usize| {
-        cells
-            .iter()
-            .map(|c| c[column].chars().count())
-            .chain([header[column].len()])
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..header.len()).map(width).collect();
-    let header = header.map(String::from);
-    let mut text = String::new();
-    for line in std::iter::once(&header).chain(&cells) {
-        let mut out = format!("{:<w$}", line[0], w = widths[0]);
-        for column in 1..5 {
-            write!(out, "  {:>w$}", line[column], w = widths[column]).unwrap();
-        }
-        write!(out, "  {:<w$}  {}", line[5], line[6], w = widths[5]).unwrap();
-        writeln!(text, "{}", out.trim_end()).unwrap();
-    }
-    text
+    let rows: Vec<Vec<String>> = std::iter::once(header.map(String::from))
+        .chain(cells)
+        .map(Vec::from)
+        .collect();
+    use Align::{Left, Right};
+    table::render(&rows, &[Left, Right, Right, Right, Right, Left, Left])
 }
 
 fn shorten(message: &str) -> String {
-    if message.chars().count() <= MESSAGE_CHARS {
-        return message.to_string();
-    }
-    let cut: String = message.chars().take(MESSAGE_CHARS - 1).collect();
-    format!("{cut}…")
+    table::shorten(message, MESSAGE_CHARS)
 }
 
 /// The table of `runs` of `tests`, and under it, if any failed, their
