@@ -74,6 +74,9 @@ enum Tool {
         /// Wall-clock seconds a run may take before it is killed as a hang.
         #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
         timeout: u64,
+        /// Build with optimizations: slower builds, faster runs.
+        #[arg(long)]
+        release: bool,
         /// Where the mutants' trees and reports go.
         #[arg(long, default_value = "target/mutants")]
         out: PathBuf,
@@ -210,6 +213,7 @@ fn main() -> ExitCode {
             first_seed,
             jobs,
             timeout,
+            release,
             out,
         } => mutants(
             &cli.root,
@@ -219,6 +223,7 @@ fn main() -> ExitCode {
                 seeds: (0..seeds).map(|i| first_seed.wrapping_add(i)).collect(),
                 workers: jobs.unwrap_or_else(cores) as usize,
                 timeout: Duration::from_secs(timeout),
+                release,
                 out,
             },
         ),

@@ -48,6 +48,8 @@ pub struct Options {
     pub workers: usize,
     /// Wall-clock limit on one run.
     pub timeout: Duration,
+    /// Whether to build with optimizations.
+    pub release: bool,
     /// Where the mutants' trees and reports go.
     pub out: PathBuf,
 }
@@ -179,7 +181,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Verdict>, MutantsError>
             secret_seeds: false,
             real: false,
             check_determinism: false,
-            release: false,
+            release: options.release,
             workers: options.workers,
             timeout: options.timeout,
             build_timeout: Duration::from_secs(900),
