@@ -2,6 +2,7 @@
 //! `<scenario>_<part>` so `cargo test 2a` selects a part.
 
 mod agreement;
+mod beyond;
 mod election;
 mod persistence;
 mod snapshots;
