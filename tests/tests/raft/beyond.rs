@@ -99,3 +99,31 @@ fn backup_bound_2b() {
         cfg.end();
     });
 }
+
+/// Elections [`split_vote_2a`] forces.
+const SPLIT_ROUNDS: usize = 15;
+
+/// Many peers racing for one term: seven peers, and fifteen times the
+/// leader is cut off, so the six others time out close together and
+/// stand in the same term. A peer that grants a second vote in a term
+/// then elects two leaders of it, which every check of a leader sees
+/// (at most one leader per term, however far apart the two are seen).
+/// The course's `many_elections_2a` catches that on about half the seeds.
+#[test]
+fn split_vote_2a() {
+    tests::run(|| {
+        let cfg = cluster(7);
+        cfg.begin("Test (2A, beyond the course): one leader a term when many stand at once");
+        for _ in 0..SPLIT_ROUNDS {
+            let leader = cfg.check_one_leader();
+            cfg.disconnect(leader);
+            cfg.check_one_leader();
+            for i in 0..cfg.n() {
+                cfg.get_state(i);
+            }
+            cfg.connect(leader);
+        }
+        cfg.check_one_leader();
+        cfg.end();
+    });
+}
