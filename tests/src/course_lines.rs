@@ -51,6 +51,12 @@ pub(crate) fn start(description: &str) {
     emit(Line::Start(format!("{description} ...")));
 }
 
+/// Prints the start line `line` as it is, for suites whose course lines
+/// carry their own dots (`Test: servers miss configuration changes...`).
+pub(crate) fn start_verbatim(line: &str) {
+    emit(Line::Start(line.to_string()));
+}
+
 /// Prints `  ... Passed --  {figures}`.
 pub(crate) fn passed(figures: String) {
     emit(Line::Passed(figures));
@@ -70,6 +76,16 @@ impl Section {
     /// the RPCs sent on `net` so far.
     pub(crate) fn begin(description: &str, net: &Network) -> Section {
         start(description);
+        Section::mark(net)
+    }
+
+    /// As [`Section::begin`], printing `line` exactly as given.
+    pub(crate) fn begin_verbatim(line: &str, net: &Network) -> Section {
+        start_verbatim(line);
+        Section::mark(net)
+    }
+
+    fn mark(net: &Network) -> Section {
         Section {
             at: Instant::now(),
             rpcs: net.total_count(),

@@ -11,7 +11,7 @@ use crate::raft_harness::rand_string;
 const END_NAME_LEN: usize = 20;
 
 /// A new end on `net` with a random name no end has had.
-fn fresh_end(net: &Network) -> (String, ClientEnd) {
+pub(crate) fn fresh_end(net: &Network) -> (String, ClientEnd) {
     loop {
         let name = rand_string(END_NAME_LEN);
         match net.make_end(name.as_str()) {
@@ -25,10 +25,18 @@ fn fresh_end(net: &Network) -> (String, ClientEnd) {
 /// A fresh end to each of the `n` servers of `net` (named `0`, `1`, …),
 /// in server order, each disabled.
 pub(crate) fn ends_to_servers(net: &Network, n: usize) -> Vec<(String, ClientEnd)> {
-    (0..n)
-        .map(|j| {
+    let names: Vec<String> = (0..n).map(|j| j.to_string()).collect();
+    ends_to_named(net, &names)
+}
+
+/// A fresh end to each server of `servers`, by name, in that order, each
+/// disabled.
+pub(crate) fn ends_to_named(net: &Network, servers: &[String]) -> Vec<(String, ClientEnd)> {
+    servers
+        .iter()
+        .map(|server| {
             let (name, end) = fresh_end(net);
-            net.connect(&name, j.to_string()).expect("a fresh end");
+            net.connect(&name, server.as_str()).expect("a fresh end");
             (name, end)
         })
         .collect()

@@ -16,6 +16,11 @@
 //!
 //! CtrlerConfig::new(3, false)                the shard controllers; cfg.make_client(&cfg.all())
 //! cfg.check(&[1, 2], &mut ck); check_same_config(&a, &b); cfg.shutdown_server(i); cfg.leader()
+//!
+//! ShardConfig::new(ShardSetup { n: 3, unreliable: false, maxraftstate: None })
+//! cfg.join(0); cfg.joins(&[0, 1]); cfg.leave(1); cfg.owned(1)   groups by index: gids 100, 101, 102
+//! let mut ck = cfg.make_client();             a counted shardkv clerk; ck.get / put / append / check
+//! cfg.shutdown_group(gi); cfg.start_group(gi); cfg.shutdown_server(gi, i); cfg.check_logs()
 //! ```
 //!
 //! `cargo test 2a` selects a part. In sim (the default) a test runs with
@@ -49,8 +54,10 @@ mod peer_table;
 pub mod raft_harness;
 mod runner;
 mod servers;
+pub mod shardkv_harness;
 
 pub use ctrler_harness::CtrlerConfig;
 pub use kv_harness::{GenericTest, KvConfig, KvSetup};
 pub use raft_harness::{RaftConfig, Setup};
 pub use runner::{ENV_SEEDS, run};
+pub use shardkv_harness::{ShardConfig, ShardSetup};

@@ -18,7 +18,7 @@ use labrpc::{ClientEnd, Network, Server, Service};
 use labrt::sync::{Mutex, MutexGuard};
 use raft::{Persister, Raft};
 
-use crate::ends::ends_to_servers;
+use crate::ends::ends_to_named;
 
 /// A service server running over a Raft peer of its own, such as
 /// `KvServer` or `ShardCtrler`: what the harness needs of it.
@@ -40,7 +40,8 @@ pub(crate) trait RaftServer: Clone {
     }
 }
 
-/// The `n` servers of one service on a network, named `0`, `1`, …
+/// The `n` servers of one service on a network, named `0`, `1`, … (or
+/// `<prefix>0`, `<prefix>1`, … when several services share a network).
 ///
 /// The harness keeps its own state `X` under the servers' lock: one lock,
 /// as in the course's `config`, so that threads wait for each other where
@@ -48,6 +49,8 @@ pub(crate) trait RaftServer: Clone {
 pub(crate) struct Servers<S, X> {
     n: usize,
     net: Network,
+    /// What server names start with: "" for `0`, `1`, …
+    prefix: String,
     state: Mutex<State<S, X>>,
 }
 
@@ -73,6 +76,11 @@ pub(crate) struct Slot<S> {
 impl<S: RaftServer, X> Servers<S, X> {
     /// `n` servers on `net`, none running yet, each with an empty persister.
     pub(crate) fn new(n: usize, net: Network, harness: X) -> Self {
+        Self::named(n, net, harness, "")
+    }
+
+    /// As [`Servers::new`], the servers named `<prefix>0`, `<prefix>1`, …
+    pub(crate) fn named(n: usize, net: Network, harness: X, prefix: &str) -> Self {
         let slots = (0..n)
             .map(|_| Slot {
                 server: None,
@@ -84,6 +92,7 @@ impl<S: RaftServer, X> Servers<S, X> {
         Servers {
             n,
             net,
+            prefix: prefix.to_string(),
             state: Mutex::new(State { slots, harness }),
         }
     }
@@ -96,6 +105,16 @@ impl<S: RaftServer, X> Servers<S, X> {
     /// Every server's index.
     pub(crate) fn all(&self) -> Vec<usize> {
         (0..self.n).collect()
+    }
+
+    /// Server `i`'s name on the network.
+    pub(crate) fn name(&self, i: usize) -> String {
+        format!("{}{i}", self.prefix)
+    }
+
+    /// Every server's name, in index order.
+    pub(crate) fn names(&self) -> Vec<String> {
+        (0..self.n).map(|i| self.name(i)).collect()
     }
 
     /// The network they are on.
@@ -140,7 +159,7 @@ impl<S: RaftServer, X> Servers<S, X> {
     /// misses), killed, and its slot cleared.
     pub(crate) fn shutdown(&self, i: usize) {
         self.set_links(i, &self.all(), false);
-        self.net.delete_server(&i.to_string());
+        self.net.delete_server(&self.name(i));
         let server = {
             let mut state = self.state.lock();
             let slot = &mut state.slots[i];
@@ -156,7 +175,7 @@ impl<S: RaftServer, X> Servers<S, X> {
     /// ends to every server and a copy of its persisted state. Its links
     /// stay down until connected.
     pub(crate) fn start(&self, i: usize, start: impl FnOnce(Vec<ClientEnd>, Persister) -> S) {
-        let ends = ends_to_servers(&self.net, self.n);
+        let ends = ends_to_named(&self.net, &self.names());
         let persister = {
             let mut state = self.state.lock();
             let slot = &mut state.slots[i];
@@ -168,7 +187,7 @@ impl<S: RaftServer, X> Servers<S, X> {
         let ends = ends.into_iter().map(|(_, end)| end).collect();
         let server = start(ends, persister);
         self.state.lock().slots[i].server = Some(server.clone());
-        self.net.add_server(i.to_string(), server.rpc_server());
+        self.net.add_server(self.name(i), server.rpc_server());
     }
 
     /// The first server, in index order, whose Raft believes it leads.
@@ -187,6 +206,13 @@ impl<S: RaftServer, X> Servers<S, X> {
 
     /// Stops everything: servers are killed and the network refuses calls.
     pub(crate) fn cleanup(&self) {
+        self.kill_all();
+        self.net.cleanup();
+    }
+
+    /// Kills every running server and clears its slot; the network stays
+    /// up, for the other services on it.
+    pub(crate) fn kill_all(&self) {
         let servers: Vec<S> = {
             let mut state = self.state.lock();
             let slots = state.slots.iter_mut();
@@ -195,6 +221,5 @@ impl<S: RaftServer, X> Servers<S, X> {
         for server in servers {
             server.kill();
         }
-        self.net.cleanup();
     }
 }

@@ -1,0 +1,150 @@
+//! The course's clerks as the tests use them: every operation counted for
+//! the Passed line and noted while under way (so the time limit can say
+//! what hangs), and, given a history, recorded for the linearizability
+//! check.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use labrt::sync::Mutex;
+use labrt::time::Instant;
+use linearizability::Operation;
+use linearizability::models::kv::{KvInput, KvValue};
+use shardkv::{Clerk, key2shard};
+
+use super::ShardConfig;
+use crate::kv_harness::KvOperation;
+
+/// The operations of `unreliable3_4b`, on the run's clock, with call and
+/// return times in nanoseconds since the history began. Clones share one
+/// history.
+#[derive(Clone)]
+pub struct ShardHistory {
+    origin: Instant,
+    /// The last timestamp handed out.
+    last: Arc<AtomicU64>,
+    ops: Arc<Mutex<Vec<KvOperation>>>,
+}
+
+impl ShardHistory {
+    /// An empty history whose times count from now.
+    pub fn new() -> ShardHistory {
+        ShardHistory {
+            origin: Instant::now(),
+            last: Arc::new(AtomicU64::new(0)),
+            ops: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Nanoseconds since the history began, strictly increasing: in sim
+    /// the clock stands still while threads compute, and a return and the
+    /// next call stamped alike would count as concurrent.
+    fn now(&self) -> u64 {
+        let elapsed = Instant::now().duration_since(self.origin).as_nanos() as u64;
+        let previous = self
+            .last
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+                Some(elapsed.max(last + 1))
+            })
+            .expect("the update always succeeds");
+        elapsed.max(previous + 1)
+    }
+
+    /// Everything recorded so far.
+    pub fn operations(&self) -> Vec<KvOperation> {
+        self.ops.lock().clone()
+    }
+}
+
+impl Default for ShardHistory {
+    fn default() -> ShardHistory {
+        ShardHistory::new()
+    }
+}
+
+/// A clerk made by the harness.
+pub struct ShardClerk {
+    cfg: ShardConfig,
+    id: u64,
+    clerk: Clerk,
+}
+
+impl ShardClerk {
+    pub(super) fn new(cfg: ShardConfig, id: u64, clerk: Clerk) -> ShardClerk {
+        ShardClerk { cfg, id, clerk }
+    }
+
+    /// A counted get.
+    pub fn get(&mut self, key: &str) -> String {
+        self.run(KvInput::Get { key: key.into() }, None)
+    }
+
+    /// A counted put.
+    pub fn put(&mut self, key: &str, value: &str) {
+        let input = KvInput::Put {
+            key: key.into(),
+            value: value.into(),
+        };
+        self.run(input, None);
+    }
+
+    /// A counted append.
+    pub fn append(&mut self, key: &str, value: &str) {
+        let input = KvInput::Append {
+            key: key.into(),
+            value: value.into(),
+        };
+        self.run(input, None);
+    }
+
+    /// The course's `check(ck, key, want)`: a get that must return `want`.
+    #[track_caller]
+    pub fn check(&mut self, key: &str, want: &str) {
+        if let Some(mismatch) = self.mismatch(key, want) {
+            panic!("{mismatch}");
+        }
+    }
+
+    /// A get of `key`; the course's failure message if it does not return
+    /// `want`.
+    pub fn mismatch(&mut self, key: &str, want: &str) -> Option<String> {
+        let got = self.get(key);
+        (got != want).then(|| format!("Get({key}): expected:\n{want}\nreceived:\n{got}"))
+    }
+
+    /// Runs `input`, counts it, and records it in `log` as `client`'s if
+    /// given. Returns what a get read ("" for a write).
+    pub fn run(&mut self, input: KvInput, log: Option<(&ShardHistory, usize)>) -> String {
+        self.cfg.note_in_flight(self.id, Some(describe(&input)));
+        let call = log.map(|(history, _)| history.now());
+        let output = match &input {
+            KvInput::Get { key } => self.clerk.get(key),
+            KvInput::Put { key, value } => {
+                self.clerk.put(key, value);
+                String::new()
+            }
+            KvInput::Append { key, value } => {
+                self.clerk.append(key, value);
+                String::new()
+            }
+        };
+        self.cfg.0.ops.fetch_add(1, Ordering::Relaxed);
+        self.cfg.note_in_flight(self.id, None);
+        if let (Some((history, client)), Some(call)) = (log, call) {
+            let ret = history.now();
+            let op = Operation::returned(client, input, call, KvValue::of(&output), ret);
+            history.ops.lock().push(op);
+        }
+        output
+    }
+}
+
+/// An operation for the time limit's message: `append("3") (shard 1)`.
+fn describe(input: &KvInput) -> String {
+    let (what, key) = match input {
+        KvInput::Get { key } => ("get", key),
+        KvInput::Put { key, .. } => ("put", key),
+        KvInput::Append { key, .. } => ("append", key),
+    };
+    format!("{what}({key:?}) (shard {})", key2shard(key))
+}
