@@ -15,12 +15,13 @@ LAB_TOOL = $(CARGO) run -q -p labtool --
 # Where `make test-handout` writes and builds its handout.
 HANDOUT_CHECK = target/handout-check
 
-# Runs the parts $(2) of suite $(1) in order, each to its end, and fails if
-# any failed. It builds first, so a build error is reported once; a bad
-# LAB_* value (exit status 2) stops it at once.
-PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
-	for part in $(2); do \
-		$(CARGO) test -p tests --test $(1) $$part $(ONE_AT_A_TIME); code=$$?; \
+# Runs the parts $(1), each `suite:part`, in order, each to its end, and
+# fails if any failed. It builds first, so a build error is reported once;
+# a bad LAB_* value (exit status 2) stops it at once.
+PARTS = for run in $(1); do $(CARGO) test -p tests --test $${run%%:*} --no-run -q || exit $$?; done; \
+	status=0; \
+	for run in $(1); do \
+		$(CARGO) test -p tests --test $${run%%:*} $${run\#\#*:} $(ONE_AT_A_TIME); code=$$?; \
 		if [ $$code -eq 2 ]; then exit 2; fi; \
 		if [ $$code -ne 0 ]; then status=1; fi; \
 	done; exit $$status
@@ -29,7 +30,8 @@ PARTS = $(CARGO) test -p tests --test $(1) --no-run -q || exit $$?; status=0; \
 
 .PHONY: help test test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-harness \
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
-	test-2d test-3 test-3a test-3b test-4a test-shardctrler test-shardctrler-ci stress grade mutants test-mutants-ci merge stress-reference test-stress-reference-ci \
+	test-2d test-3 test-3a test-3b test-4 test-4a test-4b test-shardctrler test-shardctrler-ci \
+	test-shardkv test-shardkv-ci stress grade mutants test-mutants-ci merge stress-reference test-stress-reference-ci \
 	handout bench check check-handout
 
 ## This list of targets (plain `make` prints it too).
@@ -44,8 +46,8 @@ help:
 
 ## Everything CI runs.
 test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-shardctrler \
-	test-harness test-labtool test-handout test-raft-ci test-kvraft-ci test-shardctrler-ci \
-	test-stress-reference-ci test-mutants-ci
+	test-shardkv test-harness test-labtool test-handout test-raft-ci test-kvraft-ci \
+	test-shardctrler-ci test-shardkv-ci test-stress-reference-ci test-mutants-ci
 
 ## The runtime's own tests, in the sim and real backends.
 test-labrt:
@@ -70,6 +72,10 @@ test-kvraft:
 ## The shard controller's own tests: its rebalancing and its state machine.
 test-shardctrler:
 	$(CARGO) test -p shardctrler
+
+## The sharded key/value service's own tests: its state machine.
+test-shardkv:
+	$(CARGO) test -p shardkv
 
 ## The harnesses' own unit tests: their checks and course lines, not the suites.
 test-harness:
@@ -104,7 +110,7 @@ test-2d:
 	$(LAB) raft 2d $(ONE_AT_A_TIME)
 ## The whole raft lab, in course order: 2A, 2B, 2C, 2D.
 test-2:
-	@$(call PARTS,raft,2a 2b 2c 2d)
+	@$(call PARTS,raft:2a raft:2b raft:2c raft:2d)
 
 ## Key/value service, part 3A: without snapshots.
 test-3a:
@@ -114,11 +120,17 @@ test-3b:
 	$(LAB) kvraft 3b $(ONE_AT_A_TIME)
 ## The whole key/value lab: 3A, then 3B.
 test-3:
-	@$(call PARTS,kvraft,3a 3b)
+	@$(call PARTS,kvraft:3a kvraft:3b)
 
 ## Shard controller, part 4A.
 test-4a:
 	$(LAB) shardctrler 4a $(ONE_AT_A_TIME)
+## Sharded key/value service, part 4B, with both challenges.
+test-4b:
+	$(LAB) shardkv 4b $(ONE_AT_A_TIME)
+## The whole sharded lab: 4A, then 4B.
+test-4:
+	@$(call PARTS,shardctrler:4a shardkv:4b)
 
 ## Chosen tests on many seeds, each run its own process, then a table of
 ## failures and their replays: make stress ARGS="--part 2B --seeds 500"
@@ -195,6 +207,12 @@ test-kvraft-ci:
 test-shardctrler-ci:
 	LAB_RUNTIME=sim LAB_SEED=1 LAB_SEEDS=3 $(LAB) shardctrler
 	LAB_RUNTIME=real $(LAB) shardctrler $(ONE_AT_A_TIME)
+
+## The sharded key/value suite as CI runs it: fixed seeds in sim, then once
+## in real time.
+test-shardkv-ci:
+	LAB_RUNTIME=sim LAB_SEED=1 LAB_SEEDS=3 $(LAB) shardkv
+	LAB_RUNTIME=real $(LAB) shardkv $(ONE_AT_A_TIME)
 
 ## Benchmarks: prints the tables of figures.
 bench:

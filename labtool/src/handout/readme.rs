@@ -42,10 +42,16 @@ pub(super) fn render(manifest: &Manifest, plan: &Plan) -> String {
     TEMPLATE.replace("{{files}}", files.trim_end_matches('\n'))
 }
 
-/// The make target that runs every part of a lab: `2` for 2A-2D.
+/// The make target that runs every part of a lab: `2` for 2A-2D, `4a`
+/// for a lab of the one part 4A.
 fn lab_target(parts: &[String]) -> String {
-    let first = parts.first().map(String::as_str).unwrap_or_default();
-    first
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
-        .to_string()
+    match parts {
+        [one] => one.to_ascii_lowercase(),
+        _ => {
+            let first = parts.first().map(String::as_str).unwrap_or_default();
+            first
+                .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                .to_string()
+        }
+    }
 }
