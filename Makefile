@@ -85,10 +85,10 @@ test-harness:
 test-labtool:
 	$(CARGO) test -p labtool
 
-## The handout builds without warnings and fails every 2A and 3A test, naming its stubs.
+## The handout builds without warnings and fails every 2A, 3A, 4A and 4B test, naming its stubs.
 test-handout:
 	rm -rf $(HANDOUT_CHECK)
-	$(LAB_TOOL) handout $(HANDOUT_CHECK)/tree --verify --parts 2A,3A \
+	$(LAB_TOOL) handout $(HANDOUT_CHECK)/tree --verify --parts 2A,3A,4A,4B \
 		--target-dir $(abspath $(HANDOUT_CHECK))/target
 
 ## The student's repository: make handout OUT=<a new directory>.

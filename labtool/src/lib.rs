@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! lab handout OUT                   the student's repository, made from the reference
-//! lab handout OUT --verify          ... then build it and check every 2A and 3A test fails, naming its stubs
+//! lab handout OUT --verify          ... then build it and check every 2A, 3A, 4A and 4B test fails, naming its stubs
 //! lab regions                       every SOLUTION region of the student-owned files, and its stub
 //! lab stress --part 2A --seeds 500  every 2A test on 500 seeds, each run a process, with a table of failures
 //! lab stress ... --partition 1/2 --json share-1.json   half of those runs, and their results as JSON

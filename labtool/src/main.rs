@@ -35,7 +35,7 @@ enum Tool {
         #[arg(long)]
         verify: bool,
         /// The parts whose tests --verify runs.
-        #[arg(long, value_delimiter = ',', default_value = "2A,3A")]
+        #[arg(long, value_delimiter = ',', default_value = "2A,3A,4A,4B")]
         parts: Vec<String>,
         /// Cargo's target directory for --verify's build (default: OUT/target).
         #[arg(long)]
