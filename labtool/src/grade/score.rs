@@ -96,12 +96,24 @@ pub fn score(rubric: &Rubric, tests: &[PlannedTest], ran: &[Ran]) -> Scored {
             entry.points += score.points;
         }
     }
+    let mut parts: Vec<PartScore> = parts.into_values().collect();
+    for part in &mut parts {
+        part.earned = settle(part.earned);
+        part.points = settle(part.points);
+    }
     Scored {
-        score: scores.iter().map(|s| s.earned).sum(),
-        max: scores.iter().map(|s| s.points).sum(),
-        parts: parts.into_values().collect(),
+        score: settle(scores.iter().map(|s| s.earned).sum()),
+        max: settle(scores.iter().map(|s| s.points).sum()),
+        parts,
         tests: scores,
     }
+}
+
+/// A sum of points with the float error of its adding taken off (a part
+/// of 10 points over three tests adds up to 10, not 9.999999999999998),
+/// so that full marks compare equal to the maximum.
+fn settle(points: f64) -> f64 {
+    (points * 1e6).round() / 1e6
 }
 
 #[cfg(test)]
