@@ -163,6 +163,14 @@ fn submissions(root: &Path) -> Vec<String> {
                  pub fn trace(seed: u64) -> u64 { seed }\n",
             ),
             ("broken/raft/src/lib.rs", "pub fn basic() -> u64 { x }\n"),
+            // Ends the test process with status 0 in one test.
+            (
+                "exits/raft/src/lib.rs",
+                &FULL.replace(
+                    "pub fn basic() -> u64 { 1 }",
+                    "pub fn basic() -> u64 { std::process::exit(0) }",
+                ),
+            ),
         ],
     );
     let partial = dir.join("partial");
@@ -170,7 +178,7 @@ fn submissions(root: &Path) -> Vec<String> {
     git(&partial, &["add", "."]);
     git(&partial, &["commit", "-qm", "mine"]);
     let address = format!("file://{}", partial.display());
-    ["full", "stub", "hangs", "broken"]
+    ["full", "stub", "hangs", "broken", "exits"]
         .iter()
         .map(|name| dir.join(name).display().to_string())
         .chain([address])
@@ -216,7 +224,10 @@ fn each_way_a_submission_can_end_is_graded_and_the_shares_merge_into_the_whole()
     assert!(output.status.success(), "{stdout}{stderr}");
     let record = merge::read(&root.join("whole/grade.json")).unwrap();
     let names: Vec<&str> = record.submissions.iter().map(|g| g.name.as_str()).collect();
-    assert_eq!(names, ["broken", "full", "hangs", "partial", "stub"]);
+    assert_eq!(
+        names,
+        ["broken", "exits", "full", "hangs", "partial", "stub"]
+    );
 
     let full = graded(&record, "full");
     assert_eq!((full.score, full.max), (20.0, 20.0), "{full:#?}");
@@ -258,6 +269,8 @@ fn each_way_a_submission_can_end_is_graded_and_the_shares_merge_into_the_whole()
             .is_some_and(|r| r.contains("LAB_SEED=1")),
         "{seeded:#?}"
     );
+    let log = seeded.failures[0].log.as_deref().unwrap();
+    assert_eq!(log, "submissions/partial/logs/sim/seeded_2a-1.log");
     let differences = &partial.determinism.differences;
     assert_eq!(differences.len(), 1, "{differences:#?}");
     assert_eq!(differences[0].test, "traced_2b");
@@ -279,6 +292,16 @@ fn each_way_a_submission_can_end_is_graded_and_the_shares_merge_into_the_whole()
             .all(|f| f.message.starts_with("hung: killed after 2s"))
     );
     assert!(stays.wall_ms < 30_000, "{stays:#?}");
+
+    // Status 0 from a test process is no pass without the test's verdict.
+    let exits = graded(&record, "exits");
+    assert_eq!(exits.score, 15.0, "{exits:#?}");
+    assert!(
+        test(exits, "basic_2a").failures[0]
+            .message
+            .contains("exited with status 0"),
+        "{exits:#?}"
+    );
 
     let broken = graded(&record, "broken");
     assert_eq!((broken.score, broken.build.ok), (0.0, false));
@@ -309,11 +332,11 @@ fn each_way_a_submission_can_end_is_graded_and_the_shares_merge_into_the_whole()
         "submission,score,max,2A,2B,build,replays,ignored_files,failing_tests,note"
     );
     assert!(
-        lines[2].starts_with("full,20,20,10,10,ok,yes,0,0,"),
+        lines[3].starts_with("full,20,20,10,10,ok,yes,0,0,"),
         "{roster}"
     );
     assert!(
-        lines[4].starts_with("partial,17.5,20,7.5,10,ok,no,0,1,"),
+        lines[5].starts_with("partial,17.5,20,7.5,10,ok,no,0,1,"),
         "{roster}"
     );
 
@@ -338,7 +361,7 @@ fn each_way_a_submission_can_end_is_graded_and_the_shares_merge_into_the_whole()
     let stdout = String::from_utf8_lossy(&merged.stdout);
     assert!(merged.status.success(), "{merged:?}");
     assert!(
-        stdout.contains("lab merge: 5 submissions from 2 files"),
+        stdout.contains("lab merge: 6 submissions from 2 files"),
         "{stdout}"
     );
     let merged = merge::read(&root.join("merged.json")).unwrap();
@@ -383,11 +406,11 @@ fn a_secret_seed_file_keeps_seeds_out_of_the_students_reports() {
             "raft/src/lib.rs",
             &FULL.replace(
                 "pub fn seeded(_seed: u64) -> bool { true }",
-                "pub fn seeded(seed: u64) -> bool { seed != 17 }",
+                "pub fn seeded(seed: u64) -> bool { seed != 987654 }",
             ),
         )],
     );
-    std::fs::write(root.join("seeds.txt"), "5, 17\n23\n").unwrap();
+    std::fs::write(root.join("seeds.txt"), "5, 987654\n23\n").unwrap();
     let args = [
         "--rubric",
         "rubric.toml",
@@ -399,22 +422,26 @@ fn a_secret_seed_file_keeps_seeds_out_of_the_students_reports() {
     assert!(output.status.success(), "{output:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("on 3 secret seeds"), "{stdout}");
-    let record = merge::read(&root.join("target/grade/grade.json")).unwrap();
-    assert_eq!(record.plan.seeds, [5, 17, 23]);
+    let out = root.join("target/grade");
+    let record = merge::read(&out.join("grade.json")).unwrap();
+    assert_eq!(record.plan.seeds, [5, 987654, 23]);
     let seeded = test(&record.submissions[0], "seeded_2a");
-    assert_eq!(
-        seeded.failures[0].seed,
-        Some(17),
-        "the instructor's record has it"
+    let failure = &seeded.failures[0];
+    assert_eq!(failure.seed, Some(987654), "the instructor's record has it");
+    let log = failure.log.as_deref().unwrap();
+    assert!(log.starts_with("secret-logs/partial/sim/"), "{log}");
+    assert!(out.join(log).exists(), "{log}");
+    let own = out.join("submissions/partial");
+    assert!(
+        !own.join("logs").exists(),
+        "no log in the student's directory"
     );
-    let own =
-        std::fs::read_to_string(root.join("target/grade/submissions/partial/report.json")).unwrap();
-    let junit =
-        std::fs::read_to_string(root.join("target/grade/submissions/partial/junit.xml")).unwrap();
-    for report in [&own, &junit] {
-        assert!(report.contains("seeded() fails on seed"), "{report}");
+    for (file, redacted) in [("report.json", "<seed>"), ("junit.xml", "&lt;seed&gt;")] {
+        let report = std::fs::read_to_string(own.join(file)).unwrap();
+        let message = format!("seeded() fails on seed {redacted}");
+        assert!(report.contains(&message), "{report}");
+        assert!(!report.contains("987654"), "{report}");
         assert!(!report.contains("LAB_SEED"), "{report}");
-        assert!(!report.contains("\"seed\": 17"), "{report}");
     }
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -422,12 +422,20 @@ pub(crate) fn grade_one(
                         .map(|s| s.pinned(&work.join("bin")))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(GradeError::Framework)?;
+                    // Logs name their seeds: secret seeds keep them out of
+                    // the submission's own directory.
+                    let logs = if options.secret_seeds {
+                        out.join("secret-logs").join(&submission.name)
+                    } else {
+                        dir.join("logs")
+                    };
+                    let _ = std::fs::remove_dir_all(&logs);
                     let runner = Runner {
                         framework,
                         suites: &pinned,
                         options,
                         out,
-                        dir: &dir,
+                        logs: &logs,
                         progress,
                     };
                     let (runs, determinism) = runner.run_all()?;
@@ -459,7 +467,8 @@ struct Runner<'a> {
     suites: &'a [Suite],
     options: &'a Options,
     out: &'a Path,
-    dir: &'a Path,
+    /// Where the logs of failed runs go, a directory per pass.
+    logs: &'a Path,
     progress: &'a Progress,
 }
 
@@ -473,7 +482,7 @@ impl Runner<'_> {
         let mut ran = Vec::new();
         let mut firsts = Vec::new();
         self.pass(
-            "sim",
+            ("sim", "sim"),
             seeds,
             self.options.workers,
             &hangs,
@@ -505,7 +514,7 @@ impl Runner<'_> {
         };
         let rerun_hangs = Mutex::new(rerun_skips);
         self.pass(
-            "sim",
+            ("sim", "rerun"),
             rerun,
             self.options.workers,
             &rerun_hangs,
@@ -530,9 +539,13 @@ impl Runner<'_> {
         determinism.differences.sort_by(|a, b| a.test.cmp(&b.test));
         if self.options.real {
             let real_hangs = Mutex::new(vec![0; tests]);
-            self.pass("real", &seeds[..1], 1, &real_hangs, |_, ran_one| {
-                ran.push(ran_one)
-            })?;
+            self.pass(
+                ("real", "real"),
+                &seeds[..1],
+                1,
+                &real_hangs,
+                |_, ran_one| ran.push(ran_one),
+            )?;
         }
         ran.sort_by_key(|r| (r.test, r.mode, r.seed));
         Ok((ran, determinism))
@@ -570,13 +583,14 @@ impl Runner<'_> {
         skipped
     }
 
-    /// One pass of every test over `seeds` on `runtime`, `workers` runs at
+    /// One pass, `name`d for its logs' directory, of every test over `seeds`
+    /// on `runtime`, `workers` runs at
     /// a time, but for the tests that have hung too often by `hangs`
     /// (which it counts), handing each finished run to `each` with its log
     /// kept if it failed.
     fn pass(
         &self,
-        runtime: &'static str,
+        (runtime, name): (&'static str, &str),
         seeds: &[u64],
         workers: usize,
         hangs: &Mutex<Vec<u32>>,
@@ -590,7 +604,7 @@ impl Runner<'_> {
             workers,
         };
         let logs = Logs {
-            dir: self.dir.join("logs").join(runtime),
+            dir: self.logs.join(name),
         };
         let jobs = SeedList {
             tests: self.framework.tests.len(),

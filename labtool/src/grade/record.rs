@@ -25,7 +25,7 @@
 //!                "failures": [{"mode": "sim", "seed": 2, "outcome": "failed",
 //!                              "message": "expected one leader, got none",
 //!                              "replay": "LAB_RUNTIME=sim LAB_SEED=2 cargo test …",
-//!                              "log": "submissions/alice/logs/election.re_election_2a-2.log",
+//!                              "log": "submissions/alice/logs/sim/election.re_election_2a-2.log",
 //!                              "wall_ms": 310}]}, ...],
 //!     "determinism": {"checked": 3, "differences": [], "suspects": []},
 //!     "error": null
@@ -34,8 +34,10 @@
 //! ```
 //!
 //! Submissions are listed by name. With `secret_seeds`, a submission's
-//! own `report.json` and `junit.xml` give no seed and no replay command;
-//! the batch's record, the instructor's, keeps them.
+//! own `report.json` and `junit.xml` give no seed, no replay command and no
+//! log (the logs, which name their seeds, are kept in `secret-logs/`), and
+//! a seed in a failure's message reads `<seed>`; the batch's record, the
+//! instructor's, keeps them all.
 
 use serde::{Deserialize, Serialize};
 
@@ -215,8 +217,11 @@ impl Graded {
         let mut graded = self.clone();
         if secret_seeds {
             for run in graded.tests.iter_mut().flat_map(|t| &mut t.failures) {
-                run.seed = None;
+                if let Some(seed) = run.seed.take() {
+                    run.message = redact(&run.message, seed);
+                }
                 run.replay = None;
+                run.log = None;
             }
             for difference in &mut graded.determinism.differences {
                 difference.seed = None;
@@ -240,9 +245,41 @@ impl Graded {
     }
 }
 
+/// `text` with every whole number equal to `seed` written `<seed>`.
+fn redact(text: &str, seed: u64) -> String {
+    let seed = seed.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&seed) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + seed.len()..].chars().next();
+        let whole = !before.is_some_and(|c| c.is_ascii_digit())
+            && !after.is_some_and(|c| c.is_ascii_digit());
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { "<seed>" } else { &seed });
+        rest = &rest[at + seed.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl GradeRecord {
     /// The record as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a record always serializes") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_is_redacted_where_it_stands_alone() {
+        assert_eq!(
+            redact("seed 17 failed at 17.5s; 170 and 917 stay", 17),
+            "seed <seed> failed at <seed>.5s; 170 and 917 stay"
+        );
+        assert_eq!(redact("no seed here", 3), "no seed here");
     }
 }

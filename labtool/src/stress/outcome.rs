@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use crate::report::{Report, plain_panic};
 
+/// What libtest prints when the one test a run asked for passed.
+const LIBTEST_PASSED: &str = "test result: ok. 1 passed";
+
 /// How one run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -58,7 +61,18 @@ pub fn judge(status: Option<ExitStatus>, output: &str, wall: Duration) -> Outcom
         };
     };
     if status.success() {
-        return Outcome::Passed;
+        // Code under test can end the process with status 0 itself
+        // (`std::process::exit(0)`): only the test harness's own verdict
+        // counts.
+        if output.contains(LIBTEST_PASSED) {
+            return Outcome::Passed;
+        }
+        return Outcome::Failed {
+            message: "the test process exited with status 0 before its test ended \
+                      (a call of std::process::exit?)"
+                .to_string(),
+            replay: None,
+        };
     }
     let report = Report::parse(output);
     let message = report
@@ -129,8 +143,13 @@ mod tests {
 
     #[test]
     fn passed_and_hung_runs() {
-        assert_eq!(judge(exit(0), "test x ... ok", WALL), Outcome::Passed);
-        assert!(!judge(exit(0), "", WALL).is_failure());
+        let passed = "test x ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored\n";
+        assert_eq!(judge(exit(0), passed, WALL), Outcome::Passed);
+        let exited = judge(exit(0), "Test (2A): initial election ...\n", WALL);
+        assert!(
+            exited.message().unwrap().contains("exited with status 0"),
+            "{exited:?}"
+        );
         assert_eq!(
             judge(None, "Test (2A): initial election ...\n", WALL),
             Outcome::Hung {
