@@ -1,7 +1,7 @@
 //! The files of a tree, as the handout and the grader take them: git's
-//! list in a git work tree (tracked, or new and not ignored), otherwise
-//! every file but those under `.git` and `target`, as in a container
-//! image or an unpacked archive.
+//! list in a git work tree (tracked, and new files not ignored unless only
+//! tracked ones are asked for), otherwise every file but those under
+//! `.git` and `target`, as in a container image or an unpacked archive.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,11 +9,21 @@ use std::process::Command;
 /// Directories a tree without git never gives files from.
 const SKIPPED_DIRS: &[&str] = &[".git", "target"];
 
+/// Which files of a git work tree are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Tracked files, and new files git does not ignore.
+    WithNew,
+    /// Tracked files alone: what the repository holds, not what lies
+    /// about in its work tree (a batch of submissions, say).
+    Tracked,
+}
+
 /// The files of the tree at `dir`, relative to it, sorted; each listed
 /// once. Git's list may name files deleted since, and links.
-pub fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn list(dir: &Path, listing: Listing) -> Result<Vec<PathBuf>, String> {
     let mut files = if dir.join(".git").exists() {
-        git_files(dir)?
+        git_files(dir, listing)?
     } else {
         let mut files = Vec::new();
         walk(dir, Path::new(""), &mut files)
@@ -25,15 +35,18 @@ pub fn list(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn git_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let output = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
+fn git_files(dir: &Path, listing: Listing) -> Result<Vec<PathBuf>, String> {
+    let mut command = Command::new("git");
+    // The tree may be a submission's: its own configuration must run
+    // nothing (a file-system monitor is a command), and a tree another
+    // user owns is still listed.
+    command
+        .args(["-c", "core.fsmonitor=false", "-c", "safe.directory=*"])
+        .args(["ls-files", "-z", "--cached"]);
+    if listing == Listing::WithNew {
+        command.args(["--others", "--exclude-standard"]);
+    }
+    let output = command
         .current_dir(dir)
         .output()
         .map_err(|e| format!("cannot run git in {}: {e}", dir.display()))?;
@@ -81,7 +94,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "").unwrap();
         }
-        let listed = list(&root);
+        let listed = list(&root, Listing::WithNew);
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(
             listed.unwrap(),

@@ -18,8 +18,9 @@
 //! ```
 
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// The backend a lab test runs on: `sim` or `real` (labrt's `LAB_RUNTIME`).
@@ -29,6 +30,10 @@ pub const ENV_SEED: &str = "LAB_SEED";
 /// How many consecutive seeds a lab test runs (the tests crate's
 /// `LAB_SEEDS`).
 pub const ENV_SEEDS: &str = "LAB_SEEDS";
+
+/// How long output is still awaited once a child has ended: a process it
+/// left behind may hold its pipes open.
+const OUTPUT_GRACE: Duration = Duration::from_secs(2);
 
 /// The longest pause between two looks at a running child.
 const MAX_POLL: Duration = Duration::from_millis(20);
@@ -60,40 +65,92 @@ pub fn cargo() -> Command {
 }
 
 /// Runs `command` to its end with its output captured, killing it if it
-/// runs longer than `limit`.
+/// runs longer than `limit`. A process it leaves behind holding its output
+/// open delays the result by [`OUTPUT_GRACE`] at most.
 pub fn run(command: &mut Command, limit: Duration) -> std::io::Result<Finished> {
+    run_as(command, limit, false)
+}
+
+/// As [`run`], the child leading a process group of its own, and whatever
+/// is left of the group when it ends or is killed killed too: for a build,
+/// whose compilers would otherwise outlive a cargo cut off at its limit.
+/// (Test runs stay in the terminal's group, so that Ctrl-C stops them
+/// with the tool.)
+pub fn run_grouped(command: &mut Command, limit: Duration) -> std::io::Result<Finished> {
+    run_as(command, limit, true)
+}
+
+fn run_as(command: &mut Command, limit: Duration, grouped: bool) -> std::io::Result<Finished> {
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    if grouped {
+        command.process_group(0);
+    }
     let started = Instant::now();
     let mut child = command.spawn()?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = wait_or_kill(&mut child, limit);
+    let stdout = Drained::start(child.stdout.take());
+    let stderr = Drained::start(child.stderr.take());
+    let status = wait_or_kill(&mut child, limit, grouped);
+    if grouped {
+        kill_group(child.id());
+    }
     let wall = started.elapsed();
     Ok(Finished {
         status,
         wall,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
+        stdout: stdout.text(OUTPUT_GRACE),
+        stderr: stderr.text(OUTPUT_GRACE),
     })
 }
 
-/// Reads a pipe to its end on a thread of its own, so a chatty child never
+/// Kills the process group `group` leads, if any of it is left.
+fn kill_group(group: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// A pipe read to its end on a thread of its own, so a chatty child never
 /// blocks on a full pipe.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
-        }
+struct Drained {
+    read: Arc<Mutex<Vec<u8>>>,
+    ended: mpsc::Receiver<()>,
+}
+
+impl Drained {
+    fn start(pipe: Option<impl Read + Send + 'static>) -> Drained {
+        let read = Arc::new(Mutex::new(Vec::new()));
+        let (ended_tx, ended) = mpsc::channel();
+        let buffer = Arc::clone(&read);
+        std::thread::spawn(move || {
+            if let Some(mut pipe) = pipe {
+                let mut chunk = [0; 8192];
+                while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+                    buffer
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend_from_slice(&chunk[..n]);
+                }
+            }
+            let _ = ended_tx.send(());
+        });
+        Drained { read, ended }
+    }
+
+    /// What was read, once the pipe has closed or `grace` has passed.
+    fn text(self, grace: Duration) -> String {
+        let _ = self.ended.recv_timeout(grace);
+        let bytes = self.read.lock().unwrap_or_else(|e| e.into_inner());
         String::from_utf8_lossy(&bytes).into_owned()
-    })
+    }
 }
 
 /// The child's exit status, or None if it ran past `limit` and was killed.
 ///
 /// It looks often at first and then every [`MAX_POLL`], so a run of a few
 /// milliseconds is not made to last twenty.
-fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+fn wait_or_kill(child: &mut Child, limit: Duration, grouped: bool) -> Option<ExitStatus> {
     let deadline = Instant::now() + limit;
     let mut pause = Duration::from_millis(1);
     loop {
@@ -102,7 +159,11 @@ fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
         }
         let now = Instant::now();
         if now >= deadline {
-            let _ = child.kill();
+            if grouped {
+                kill_group(child.id());
+            } else {
+                let _ = child.kill();
+            }
             let _ = child.wait();
             return None;
         }
@@ -130,6 +191,26 @@ mod tests {
         .unwrap();
         assert_eq!(finished.status.and_then(|s| s.code()), Some(3));
         assert_eq!(finished.output(), "out\nerr\n");
+    }
+
+    #[test]
+    fn what_a_child_leaves_behind_holds_its_result_up_briefly_or_dies_with_it() {
+        // The child ends at once; its own child would hold the pipes open
+        // for 30 s.
+        let started = Instant::now();
+        let finished = run(&mut shell("sleep 30 & echo done"), Duration::from_secs(10)).unwrap();
+        assert_eq!(finished.status.and_then(|s| s.code()), Some(0));
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        let grouped = run_grouped(&mut shell("sleep 30 & echo done"), Duration::from_secs(10));
+        assert_eq!(
+            grouped.unwrap().stdout,
+            "done\n",
+            "the group is killed, the pipe closed"
+        );
     }
 
     #[test]

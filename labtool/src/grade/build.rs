@@ -63,10 +63,11 @@ pub fn build(
     for name in names {
         command.args(["--test", name]);
     }
-    let finished = process::run(&mut command, limit).map_err(|error| GradeError::Spawn {
-        command: format!("cargo test -p {PACKAGE} --no-run"),
-        error,
-    })?;
+    let finished =
+        process::run_grouped(&mut command, limit).map_err(|error| GradeError::Spawn {
+            command: format!("cargo test -p {PACKAGE} --no-run"),
+            error,
+        })?;
     let log = finished.stderr.clone();
     let built = match finished.status {
         None => Built::Failed {

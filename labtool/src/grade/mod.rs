@@ -195,9 +195,12 @@ struct SeedList<'a> {
 
 impl Jobs for SeedList<'_> {
     fn next_job(&mut self, _now: Instant) -> Option<Job> {
+        if self.tests == 0 {
+            return None;
+        }
         loop {
             let n = self.next;
-            let seed = *self.seeds.get(n / self.tests.max(1))?;
+            let seed = *self.seeds.get(n / self.tests)?;
             self.next += 1;
             let test = n % self.tests;
             let hangs = self.hangs.lock().expect("no holder panics")[test];
@@ -289,7 +292,7 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
 /// tests, and weighs them: a rubric that cannot be met is refused before
 /// any submission is built.
 pub(crate) fn framework(root: &Path, rubric: &Rubric) -> Result<Framework, GradeError> {
-    let plan = Plan::new(root).map_err(GradeError::Handout)?;
+    let plan = Plan::tracked(root).map_err(GradeError::Handout)?;
     let graded_part = |part: &String| {
         rubric.parts.keys().any(|p| p.eq_ignore_ascii_case(part))
             || rubric

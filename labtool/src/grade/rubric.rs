@@ -87,6 +87,8 @@ pub enum RubricError {
         /// How many tests it matched.
         matched: usize,
     },
+    /// It grades no test at all.
+    Empty,
     /// A part's named tests take more points than the part has.
     Overdrawn {
         /// The part.
@@ -109,6 +111,7 @@ impl fmt::Display for RubricError {
                 )
             }
             RubricError::EmptyPart { part } => write!(f, "rubric: part {part} has no test"),
+            RubricError::Empty => write!(f, "rubric: it names no part and no test to grade"),
             RubricError::UnknownTest { name, matched: 0 } => {
                 write!(f, "rubric: no test is named {name}")
             }
@@ -207,6 +210,9 @@ impl Rubric {
                     points,
                 ));
             }
+        }
+        if weighted.is_empty() {
+            return Err(RubricError::Empty);
         }
         let order = |test: &String| tests.iter().position(|t| t == test);
         weighted.sort_by_key(|(test, _, _)| order(test));
@@ -321,6 +327,7 @@ mod tests {
                 named: 5.0
             })
         );
+        assert_eq!(weigh("pass = \"all-seeds\"\n"), Err(RubricError::Empty));
         assert_eq!(
             weigh("[parts]\n2A = -1\n"),
             Err(RubricError::BadPoints {

@@ -41,7 +41,9 @@ impl Submission {
         let path = Path::new(arg);
         let source = if path.is_dir() {
             Source::Dir(path.to_path_buf())
-        } else if arg.contains("://") || arg.starts_with("git@") || arg.ends_with(".git") {
+        } else if !arg.starts_with('-')
+            && (arg.contains("://") || arg.starts_with("git@") || arg.ends_with(".git"))
+        {
             Source::Git(arg.to_string())
         } else {
             return Err(GradeError::NoSubmission {
@@ -69,7 +71,7 @@ impl Submission {
                 let clone = work.join("clone");
                 let _ = std::fs::remove_dir_all(&clone);
                 let output = Command::new("git")
-                    .args(["clone", "--quiet", "--depth", "1", address])
+                    .args(["clone", "--quiet", "--depth", "1", "--", address])
                     .arg(&clone)
                     .output()
                     .map_err(|error| GradeError::Spawn {
@@ -98,7 +100,7 @@ pub enum Change {
     Added,
     /// The handout has it; the submission, a whole repository, does not.
     Removed,
-    /// A symbolic link, never followed.
+    /// A symbolic link, or a file reached through one: never followed.
     Link,
 }
 
@@ -208,16 +210,32 @@ pub fn assemble(plan: &Plan, dir: &Path, out: &Path) -> Result<Tree, GradeError>
 /// The files of the submission at `dir` (see [`crate::files`]),
 /// relative and sorted, and apart from them its symbolic links.
 fn files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), GradeError> {
-    let listed = crate::files::list(dir).map_err(|message| GradeError::List {
-        dir: dir.to_path_buf(),
-        message,
+    let listed = crate::files::list(dir, crate::files::Listing::WithNew).map_err(|message| {
+        GradeError::List {
+            dir: dir.to_path_buf(),
+            message,
+        }
+    })?;
+    let root = std::fs::canonicalize(dir).map_err(|error| GradeError::Io {
+        path: dir.to_path_buf(),
+        error,
     })?;
     let mut plain = Vec::new();
     let mut links = Vec::new();
     for path in listed {
-        match std::fs::symlink_metadata(dir.join(&path)) {
+        let full = dir.join(&path);
+        match std::fs::symlink_metadata(&full) {
             Ok(meta) if meta.file_type().is_symlink() => links.push(path),
-            Ok(meta) if meta.is_file() => plain.push(path),
+            Ok(meta) if meta.is_file() => {
+                // A link among its parent directories would take the file
+                // from outside the submission.
+                let inside = std::fs::canonicalize(&full).is_ok_and(|real| real.starts_with(&root));
+                if inside {
+                    plain.push(path);
+                } else {
+                    links.push(path);
+                }
+            }
             // Listed by git but deleted, or a submodule's directory.
             Ok(_) | Err(_) => {}
         }

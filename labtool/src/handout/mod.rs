@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::files::Listing;
 use crate::manifest::{LabFile, Manifest, ManifestError, Owner};
 use crate::regions::{self, MarkerError, Region, Stripped};
 
@@ -107,8 +108,19 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> HandoutError + '_ {
 
 impl Plan {
     /// Reads the repository at `root` and decides what becomes of each
-    /// file.
+    /// file, new files included.
     pub fn new(root: &Path) -> Result<Plan, HandoutError> {
+        Plan::of(root, Listing::WithNew)
+    }
+
+    /// As [`Plan::new`], of the repository's tracked files alone: the
+    /// pristine framework the grader builds submissions on, whatever else
+    /// lies in the instructor's work tree.
+    pub fn tracked(root: &Path) -> Result<Plan, HandoutError> {
+        Plan::of(root, Listing::Tracked)
+    }
+
+    fn of(root: &Path, listing: Listing) -> Result<Plan, HandoutError> {
         let manifest = Manifest::load(root).map_err(HandoutError::Manifest)?;
         let lab_files: BTreeMap<PathBuf, LabFile> = manifest
             .files(root)
@@ -123,7 +135,7 @@ impl Plan {
             stripped: BTreeMap::new(),
             omitted: Vec::new(),
         };
-        for path in repository_files(root)? {
+        for path in repository_files(root, listing)? {
             match lab_files.get(&path).map(|f| f.owner) {
                 Some(Owner::SolutionOnly) => plan.omitted.push(path),
                 Some(Owner::Student) => {
@@ -206,8 +218,9 @@ impl Plan {
 }
 
 /// The repository's files (see [`crate::files`]) that exist.
-fn repository_files(root: &Path) -> Result<Vec<PathBuf>, HandoutError> {
-    let files = crate::files::list(root).map_err(|message| HandoutError::Git { message })?;
+fn repository_files(root: &Path, listing: Listing) -> Result<Vec<PathBuf>, HandoutError> {
+    let files =
+        crate::files::list(root, listing).map_err(|message| HandoutError::Git { message })?;
     Ok(files
         .into_iter()
         .filter(|path| root.join(path).is_file())

@@ -143,7 +143,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Verdict>, MutantsError>
     if chosen.is_empty() {
         return Err(MutantsError::NoneChosen);
     }
-    let plan = Plan::new(root).map_err(|e| MutantsError::Grade(GradeError::Handout(e)))?;
+    let plan = Plan::tracked(root).map_err(|e| MutantsError::Grade(GradeError::Handout(e)))?;
     if plan.regions().count() == 0 {
         return Err(MutantsError::NotReference);
     }
