@@ -123,9 +123,9 @@ fn backup_bound_2b() {
 }
 
 /// Elections [`split_vote_2a`] forces.
-const SPLIT_ROUNDS: usize = 15;
+const SPLIT_ROUNDS: usize = 30;
 
-/// Many peers racing for one term: seven peers, and fifteen times the
+/// Many peers racing for one term: seven peers, and thirty times the
 /// leader is cut off, so the six others time out close together and
 /// stand in the same term. A peer that grants a second vote in a term
 /// then elects two leaders of it, which every check of a leader sees
