@@ -42,7 +42,7 @@ help:
 		{ doc = "" }' $(MAKEFILE_LIST)
 	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout),"
 	@echo "  SEEDS, FIRST_SEED, JOBS, SHARE=k/n (stress-reference, grade), JSON=<file> (stress-reference),"
-	@echo "  RUBRIC, SUBMISSIONS (grade)"
+	@echo "  RUBRIC, SUBMISSIONS, SEED_FILE (grade)"
 
 ## Everything CI runs.
 test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-shardctrler \
@@ -139,11 +139,13 @@ stress:
 	$(LAB_TOOL) stress $(ARGS)
 
 ## Grade submissions (directories or git addresses) on SEEDS seeds from
-## FIRST_SEED with RUBRIC: make grade SUBMISSIONS="alice/ bob/"; reports in
-## target/grade (all of `lab grade --help`, in ARGS: --real, --seed-file).
+## FIRST_SEED, or the secret seeds of SEED_FILE, with RUBRIC:
+## make grade SUBMISSIONS="alice/ bob/"; reports in target/grade (all of
+## `lab grade --help` in ARGS, e.g. --real).
 grade:
-	@test -n "$(SUBMISSIONS)" || { echo 'make grade SUBMISSIONS="<dir or git address> ..." [RUBRIC=file SEEDS=n]'; exit 2; }
-	$(LAB_TOOL) grade --rubric $(RUBRIC) --seeds $(SEEDS) --first-seed $(FIRST_SEED) \
+	@test -n "$(SUBMISSIONS)" || { echo 'make grade SUBMISSIONS="<dir or git address> ..." [RUBRIC=file SEEDS=n | SEED_FILE=file]'; exit 2; }
+	$(LAB_TOOL) grade --rubric $(RUBRIC) \
+		$(if $(SEED_FILE),--seed-file $(SEED_FILE),--seeds $(SEEDS) --first-seed $(FIRST_SEED)) \
 		--partition $(SHARE) $(if $(JOBS),-j $(JOBS)) $(ARGS) $(SUBMISSIONS)
 
 ## The suite's strength: each mutant of labtool/mutants/mutants.toml (a
@@ -171,9 +173,10 @@ FIRST_SEED ?= 1
 JOBS ?=
 SHARE ?= 1/1
 JSON ?=
-# `make grade`'s rubric and submissions.
+# `make grade`'s rubric, submissions, and secret seeds if any.
 RUBRIC ?= labtool/rubrics/course.toml
 SUBMISSIONS ?=
+SEED_FILE ?=
 
 ## Every test of every suite on the reference, SEEDS seeds each from
 ## FIRST_SEED, JOBS runs at a time: make stress-reference SEEDS=500. With

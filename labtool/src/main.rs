@@ -108,7 +108,7 @@ struct GradeArgs {
     /// The rubric (TOML): points per part and per test, and the pass rule.
     #[arg(long)]
     rubric: PathBuf,
-    /// Consecutive sim seeds per test, from --first-seed.
+    /// Consecutive sim seeds per test, from --first-seed [default: 1].
     #[arg(long, conflicts_with = "seed_file", value_parser = clap::value_parser!(u64).range(1..))]
     seeds: Option<u64>,
     /// The first of --seeds.
@@ -324,13 +324,23 @@ fn graded(root: &std::path::Path, args: GradeArgs) -> Result<(), String> {
 fn read_seeds(path: &std::path::Path) -> Result<Vec<u64>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the seeds {}: {e}", path.display()))?;
-    text.split(|c: char| c.is_whitespace() || c == ',')
+    let seeds = text
+        .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|word| !word.is_empty())
         .map(|word| {
             word.parse::<u64>()
                 .map_err(|_| format!("{}: {word:?} is not a seed", path.display()))
         })
-        .collect()
+        .collect::<Result<Vec<u64>, String>>()?;
+    if seeds.is_empty() {
+        return Err(format!("{} holds no seed", path.display()));
+    }
+    let mut sorted = seeds.clone();
+    sorted.sort_unstable();
+    if let Some(pair) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!("{} gives seed {} twice", path.display(), pair[0]));
+    }
+    Ok(seeds)
 }
 
 fn merged(

@@ -17,7 +17,7 @@
 
 use std::fmt::Write;
 
-use super::record::{Graded, TestScore};
+use super::record::{Failure, Graded, TestScore};
 
 /// The JUnit XML of `graded`.
 pub fn render(graded: &Graded) -> String {
@@ -44,20 +44,21 @@ pub fn render(graded: &Graded) -> String {
         seconds(graded.tests.iter().map(|t| t.wall_ms).sum())
     );
     if build_failed {
-        let errors = graded
-            .build
-            .errors
-            .as_deref()
-            .or(graded.error.as_deref())
-            .unwrap_or("the submission does not build");
+        let (message, text) = match (&graded.error, &graded.build.errors) {
+            (Some(error), _) => ("the submission could not be fetched", error.as_str()),
+            (None, errors) => (
+                "the submission does not build",
+                errors.as_deref().unwrap_or("the submission does not build"),
+            ),
+        };
         let _ = writeln!(
             xml,
             "  <testsuite name=\"build\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"{}\">\n    \
              <testcase classname=\"build\" name=\"build\" time=\"{0}\">\n      \
-             <error type=\"build\" message=\"the submission does not build\">{}</error>\n    \
+             <error type=\"build\" message=\"{message}\">{}</error>\n    \
              </testcase>\n  </testsuite>",
             seconds(graded.build.wall_ms),
-            escape(errors)
+            escape(text)
         );
     }
     for part in parts {
@@ -121,7 +122,7 @@ fn testcase(xml: &mut String, test: &TestScore, build_failed: bool) {
     xml.push_str("</properties>\n");
     if build_failed {
         xml.push_str(
-            "      <error type=\"build\" message=\"not run: the submission does not build\"/>\n",
+            "      <error type=\"build\" message=\"not run: the submission was not built\"/>\n",
         );
     } else if let Some(first) = test.failures.first() {
         let mut body = String::new();
@@ -132,10 +133,9 @@ fn testcase(xml: &mut String, test: &TestScore, build_failed: bool) {
                 let _ = writeln!(body, "  replay: {replay}");
             }
         }
-        let kind = if first.outcome == crate::stress::record::Kind::Hung {
-            "hung"
-        } else {
-            "failed"
+        let kind = match first.outcome {
+            Failure::Hung => "hung",
+            Failure::Failed | Failure::NotRun => "failed",
         };
         let _ = writeln!(
             xml,

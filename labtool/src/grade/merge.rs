@@ -42,6 +42,14 @@ fn differs(a: &GradePlan, b: &GradePlan) -> Option<&'static str> {
         ),
         ("real passes", a.real == b.real),
         ("build profiles", a.release == b.release),
+        (
+            "determinism checks",
+            a.check_determinism == b.check_determinism,
+        ),
+        (
+            "time limits",
+            a.timeout_secs == b.timeout_secs && a.build_timeout_secs == b.build_timeout_secs,
+        ),
         ("submissions", a.submissions == b.submissions),
     ]
     .into_iter()

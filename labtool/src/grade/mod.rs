@@ -247,6 +247,9 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
         secret_seeds: options.secret_seeds,
         real: options.real,
         release: options.release,
+        check_determinism: options.check_determinism,
+        timeout_secs: options.timeout.as_secs(),
+        build_timeout_secs: options.build_timeout.as_secs(),
         submissions: submissions.iter().map(|s| s.name.clone()).collect(),
     };
     let share: Vec<&Submission> = submissions
@@ -580,6 +583,7 @@ impl Runner<'_> {
                     wall_ms: 0,
                     log: None,
                     replay: None,
+                    not_run: true,
                 });
             }
         }
@@ -642,6 +646,7 @@ impl Runner<'_> {
                     wall_ms: done.run.wall.as_millis() as u64,
                     log,
                     replay,
+                    not_run: false,
                 };
                 each(&done, ran_one);
                 Ok(())
@@ -695,9 +700,12 @@ fn header(plan: &GradePlan, options: &Options, share: usize) -> String {
             plan.submissions.len()
         )
     };
+    let submissions = match plan.submissions.len() {
+        1 => "1 submission".to_string(),
+        n => format!("{n} submissions"),
+    };
     format!(
-        "lab grade: {} submissions{share}, {} tests on {seeds}{real}; {}s wall limit per run",
-        plan.submissions.len(),
+        "lab grade: {submissions}{share}, {} tests on {seeds}{real}; {}s wall limit per run",
         plan.tests.len(),
         options.timeout.as_secs()
     )

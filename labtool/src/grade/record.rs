@@ -9,7 +9,8 @@
 //!     "rubric": {"pass": "all-seeds", "parts": {"2A": 10.0}, "tests": {}},
 //!     "tests": [{"suite": "raft", "name": "election::initial_election_2a", "part": "2A", "points": 3.33}, ...],
 //!     "seeds": [1, 2, 3], "secret_seeds": false,
-//!     "real": false, "release": false,
+//!     "real": false, "release": false, "check_determinism": true,
+//!     "timeout_secs": 120, "build_timeout_secs": 900,
 //!     "submissions": ["alice", "bob"]          every submission of the batch, of all shares
 //!   },
 //!   "partition": {"share": 1, "of": 1},
@@ -22,7 +23,7 @@
 //!     "from_handout": [],
 //!     "tests": [{"suite": "raft", "name": "election::re_election_2a", "part": "2A",
 //!                "points": 3.33, "earned": 0.0, "runs": 3, "passed": 2, "wall_ms": 912,
-//!                "failures": [{"mode": "sim", "seed": 2, "outcome": "failed",
+//!                "failures": [{"mode": "sim", "seed": 2, "outcome": "failed",   or "hung", "not-run"
 //!                              "message": "expected one leader, got none",
 //!                              "replay": "LAB_RUNTIME=sim LAB_SEED=2 cargo test …",
 //!                              "log": "submissions/alice/logs/sim/election.re_election_2a-2.log",
@@ -45,7 +46,6 @@ use super::determinism::{Difference, Suspect};
 use super::rubric::Rubric;
 use super::submission::Ignored;
 use crate::stress::partition::Partition;
-use crate::stress::record::Kind;
 
 /// The format this module writes and reads.
 pub const FORMAT: u32 = 1;
@@ -82,6 +82,12 @@ pub struct GradePlan {
     pub real: bool,
     /// Whether the suites are built with optimizations.
     pub release: bool,
+    /// Whether each test's first seed runs twice.
+    pub check_determinism: bool,
+    /// Wall-clock seconds a run may take.
+    pub timeout_secs: u64,
+    /// Wall-clock seconds a build may take.
+    pub build_timeout_secs: u64,
     /// Every submission of the batch, of all the shares, by name.
     pub submissions: Vec<String>,
 }
@@ -180,8 +186,8 @@ pub struct FailedRun {
     pub mode: String,
     /// Its seed, unless secret.
     pub seed: Option<u64>,
-    /// Failed or hung.
-    pub outcome: Kind,
+    /// How it failed.
+    pub outcome: Failure,
     /// What went wrong.
     pub message: String,
     /// The command that replays it, unless the seed is secret.
@@ -190,6 +196,18 @@ pub struct FailedRun {
     pub log: Option<String>,
     /// Its wall time.
     pub wall_ms: u64,
+}
+
+/// How a run failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Failure {
+    /// It failed.
+    Failed,
+    /// It was killed at the wall-clock limit.
+    Hung,
+    /// It was not run: its test had hung too often already.
+    NotRun,
 }
 
 /// The determinism check of a submission.

@@ -2,10 +2,10 @@
 //! and the same table for people.
 //!
 //! ```text
-//! submission   score     2A  build   replays  ignored  notes
-//! alice        10.00  10.00  ok      yes            0
-//! bob           0.00   0.00  failed  -              0  error[E0425]: cannot find value `x` in this scope
-//! carol         6.67   6.67  ok      no             1  re_election_2a: expected one leader, got none
+//! submission     score     2A  build   replays  ignored  notes
+//! alice       10.00/10  10.00  ok      yes            0
+//! bob          0.00/10   0.00  failed  -              0  error[E0425]: cannot find value `x` in this scope
+//! carol        6.67/10   6.67  ok      no             1  re_election_2a: expected one leader, got none
 //! ```
 
 use std::fmt::Write;
@@ -42,7 +42,7 @@ fn replays(graded: &Graded) -> &'static str {
 /// The first thing to know of a submission that lost points.
 fn note(graded: &Graded) -> String {
     if let Some(error) = &graded.error {
-        return error.clone();
+        return error.lines().next().unwrap_or_default().to_string();
     }
     if let Some(errors) = &graded.build.errors {
         return errors.lines().next().unwrap_or_default().to_string();
@@ -101,12 +101,19 @@ pub fn csv(record: &GradeRecord) -> String {
     text
 }
 
-/// A CSV field, quoted if it must be.
+/// A CSV field, quoted if it must be. A field a spreadsheet would take
+/// for a formula (a note quoting a student's panic, say) is marked as text
+/// with a leading `'`.
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -161,5 +168,7 @@ mod tests {
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("a, b"), "\"a, b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(field("-1, or so"), "\"'-1, or so\"");
     }
 }

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::record::{FailedRun, PartScore, PlannedTest, TestScore};
+use super::record::{FailedRun, Failure, PartScore, PlannedTest, TestScore};
 use super::rubric::Rubric;
 use crate::stress::outcome::Outcome;
-use crate::stress::record::Kind;
 
 /// A finished run of a graded test.
 #[derive(Clone, Debug)]
@@ -24,6 +23,9 @@ pub struct Ran {
     pub log: Option<String>,
     /// The command that replays it, if it failed or hung.
     pub replay: Option<String>,
+    /// Whether it was not run, and counts as failed: its test had hung
+    /// too often.
+    pub not_run: bool,
 }
 
 /// What a submission earned.
@@ -65,8 +67,9 @@ pub fn score(rubric: &Rubric, tests: &[PlannedTest], ran: &[Ran]) -> Scored {
                 score.passed += 1;
                 continue;
             }
-            Outcome::Failed { .. } => Kind::Failed,
-            Outcome::Hung { .. } => Kind::Hung,
+            Outcome::Failed { .. } if run.not_run => Failure::NotRun,
+            Outcome::Failed { .. } => Failure::Failed,
+            Outcome::Hung { .. } => Failure::Hung,
         };
         score.failures.push(FailedRun {
             mode: run.mode.to_string(),
@@ -145,6 +148,7 @@ mod tests {
             wall_ms: 10,
             log: None,
             replay: (!passed).then(|| format!("LAB_SEED={seed} …")),
+            not_run: false,
         }
     }
 

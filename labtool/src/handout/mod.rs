@@ -173,7 +173,11 @@ impl Plan {
         if let Some(stripped) = self.stripped.get(path) {
             return Ok(Some(stripped.text.clone().into_bytes()));
         }
-        if self.verbatim.iter().any(|p| p == path) {
+        if self
+            .verbatim
+            .binary_search_by(|p| p.as_path().cmp(path))
+            .is_ok()
+        {
             let full = self.root.join(path);
             return std::fs::read(&full).map(Some).map_err(io(&full));
         }

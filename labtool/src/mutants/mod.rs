@@ -25,7 +25,7 @@ use std::time::Duration;
 pub use catalog::{Catalog, Edit, Mutant};
 
 use crate::grade::progress::Progress;
-use crate::grade::record::Graded;
+use crate::grade::record::{Failure, Graded};
 use crate::grade::rubric::Rubric;
 use crate::grade::submission::{Source, Submission};
 use crate::grade::{self, GradeError};
@@ -257,7 +257,12 @@ fn verdict(mutant: &Mutant, graded: &Graded, seeds: u64) -> Verdict {
     let mut killing: BTreeMap<u64, String> = BTreeMap::new();
     for test in &graded.tests {
         let name = test.name.rsplit("::").next().unwrap_or(&test.name);
-        for run in &test.failures {
+        // A seed not run (its test had hung twice) killed nothing.
+        for run in test
+            .failures
+            .iter()
+            .filter(|r| r.outcome != Failure::NotRun)
+        {
             if let Some(seed) = run.seed {
                 killing
                     .entry(seed)

@@ -101,7 +101,7 @@ impl Work<'_> {
     }
 
     /// Runs one job and judges it.
-    pub fn one(&self, job: Job) -> Result<Done, StressError> {
+    fn one(&self, job: Job) -> Result<Done, StressError> {
         let (test, suite) = &self.tests[job.test];
         let suite = &self.suites[*suite];
         let mut command = suite.command(&test.name, self.runtime, job.seed);
