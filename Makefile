@@ -223,6 +223,7 @@ bench:
 	$(CARGO) bench -p labrpc --bench network
 	$(CARGO) bench -p tests --bench raft
 	$(CARGO) bench -p tests --bench kvraft
+	$(CARGO) bench -p tests --bench shardkv
 	$(CARGO) bench -p linearizability --bench checker
 
 ## Formatting and lints, of the reference and of its handout.

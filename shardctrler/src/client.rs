@@ -156,6 +156,22 @@ impl Clerk {
     }
 
     // SOLUTION BEGIN
+    /// As [`Clerk::query`], but asks each server once at most, starting
+    /// with the last leader, and gives `None` if none answers: for a
+    /// caller that must be able to stop, such as a shardkv server's
+    /// configuration poller once its server is killed, where `query` would
+    /// keep trying for as long as the controller is out of reach.
+    pub fn try_query(&mut self, num: i64) -> Option<Config> {
+        self.seq += 1;
+        let args = QueryArgs {
+            num,
+            client_id: self.client_id,
+            seq: self.seq,
+        };
+        let answer = self.call_once_each(&args)?;
+        Some(answer.expect("a query is never a bad request"))
+    }
+
     /// Sends `args` to the servers in turn, starting with the last leader,
     /// until one carries the request out or finds it malformed; pauses
     /// after each full round of refusals.
@@ -163,11 +179,24 @@ impl Clerk {
     where
         A: Rpc<Reply = Result<R, CtrlerError>>,
     {
-        let mut refusals = 0;
         loop {
+            if let Some(answer) = self.call_once_each(args) {
+                return answer;
+            }
+            time::sleep(RETRY_PAUSE);
+        }
+    }
+
+    /// One round of [`Clerk::call`]: sends `args` to each server once at
+    /// most, starting with the last leader; `None` if every one refused.
+    fn call_once_each<A, R>(&mut self, args: &A) -> Option<Result<R, BadRequest>>
+    where
+        A: Rpc<Reply = Result<R, CtrlerError>>,
+    {
+        for _ in 0..self.servers.len() {
             match self.servers[self.leader].call(args) {
-                Ok(Ok(reply)) => return Ok(reply),
-                Ok(Err(CtrlerError::Bad(bad))) => return Err(bad),
+                Ok(Ok(reply)) => return Some(Ok(reply)),
+                Ok(Err(CtrlerError::Bad(bad))) => return Some(Err(bad)),
                 Ok(Err(_)) => {}
                 Err(error) if error.is_network_fault() => {}
                 Err(error) => panic!(
@@ -178,11 +207,8 @@ impl Clerk {
                 ),
             }
             self.leader = (self.leader + 1) % self.servers.len();
-            refusals += 1;
-            if refusals % self.servers.len() == 0 {
-                time::sleep(RETRY_PAUSE);
-            }
         }
+        None
     }
     // SOLUTION END
 }

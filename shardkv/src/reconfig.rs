@@ -36,15 +36,21 @@ impl Node {
     }
 
     /// Proposes the next configuration whenever the current one's changes
-    /// are done and the controller has it.
+    /// are done and the controller has it. Each poll asks each controller
+    /// once at most (`try_query`, not `query`, which would keep trying for
+    /// as long as the controllers are out of reach), so the poller sees
+    /// that its server was killed, and ends, within one poll.
     fn poll_configs(&self, mut ctrler: Clerk) {
         while !self.killed() {
             if self.is_leader() {
                 let wanted = self.state.lock().machine.wants_config();
                 if let Some(num) = wanted {
-                    let config = ctrler.query(num as i64);
-                    if config.num == num && !self.killed() {
-                        self.rf.start(labcodec::encode(&Command::Config(config)));
+                    match ctrler.try_query(num as i64) {
+                        Some(config) if config.num == num && !self.killed() => {
+                            self.rf.start(labcodec::encode(&Command::Config(config)));
+                        }
+                        // No answer, or no such configuration yet: next poll.
+                        _ => {}
                     }
                 }
             }

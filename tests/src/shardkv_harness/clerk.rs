@@ -74,6 +74,11 @@ impl ShardClerk {
         ShardClerk { cfg, id, clerk }
     }
 
+    /// The clerk itself, for operations the test does not count.
+    pub fn direct(&mut self) -> &mut Clerk {
+        &mut self.clerk
+    }
+
     /// A counted get.
     pub fn get(&mut self, key: &str) -> String {
         self.run(KvInput::Get { key: key.into() }, None)
