@@ -37,6 +37,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::files::Listing;
 use crate::handout::{HandoutError, Plan};
 use crate::manifest::Owner;
 use crate::stress::logs::Logs;
@@ -239,7 +240,7 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
             name: pair[0].name.clone(),
         });
     }
-    let framework = framework(root, &rubric)?;
+    let framework = framework(root, &rubric, Listing::Tracked)?;
     let plan = GradePlan {
         rubric: rubric.clone(),
         tests: framework.planned.clone(),
@@ -293,9 +294,19 @@ pub fn grade(root: &Path, options: &Options) -> Result<GradeRecord, GradeError> 
 
 /// Builds the framework's own suites of the rubric's labs, lists their
 /// tests, and weighs them: a rubric that cannot be met is refused before
-/// any submission is built.
-pub(crate) fn framework(root: &Path, rubric: &Rubric) -> Result<Framework, GradeError> {
-    let plan = Plan::tracked(root).map_err(GradeError::Handout)?;
+/// any submission is built. The framework is the repository's tracked
+/// files, or with `Listing::WithNew` its new files too (for a maintainer
+/// trying out tests not yet committed).
+pub(crate) fn framework(
+    root: &Path,
+    rubric: &Rubric,
+    listing: Listing,
+) -> Result<Framework, GradeError> {
+    let plan = match listing {
+        Listing::Tracked => Plan::tracked(root),
+        Listing::WithNew => Plan::new(root),
+    }
+    .map_err(GradeError::Handout)?;
     let graded_part = |part: &String| {
         rubric.parts.keys().any(|p| p.eq_ignore_ascii_case(part))
             || rubric

@@ -24,6 +24,7 @@ use std::time::Duration;
 
 pub use catalog::{Catalog, Edit, Mutant};
 
+use crate::files::Listing;
 use crate::grade::progress::Progress;
 use crate::grade::record::{Failure, Graded};
 use crate::grade::rubric::Rubric;
@@ -143,7 +144,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Verdict>, MutantsError>
     if chosen.is_empty() {
         return Err(MutantsError::NoneChosen);
     }
-    let plan = Plan::tracked(root).map_err(|e| MutantsError::Grade(GradeError::Handout(e)))?;
+    let plan = Plan::new(root).map_err(|e| MutantsError::Grade(GradeError::Handout(e)))?;
     if plan.regions().count() == 0 {
         return Err(MutantsError::NotReference);
     }
@@ -170,7 +171,9 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Verdict>, MutantsError>
         let rubric =
             Rubric::parse(&rubric_text).map_err(|e| MutantsError::Grade(GradeError::Rubric(e)))?;
         if !frameworks.contains_key(&mutant.part) {
-            let framework = grade::framework(root, &rubric).map_err(MutantsError::Grade)?;
+            // The maintainer's work tree, new tests included.
+            let framework =
+                grade::framework(root, &rubric, Listing::WithNew).map_err(MutantsError::Grade)?;
             frameworks.insert(mutant.part.clone(), framework);
         }
         let framework = &frameworks[&mutant.part];

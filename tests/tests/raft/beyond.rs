@@ -107,7 +107,9 @@ fn backup_bound_2b() {
             ));
         }
         let Some((index, _)) = cfg.start(leader3, &rand_cmd()) else {
-            cfg.fail(format_args!("server {leader3}, the leader, refused a command"));
+            cfg.fail(format_args!(
+                "server {leader3}, the leader, refused a command"
+            ));
         };
         cfg.wait(index, 2, None);
         let rpcs = cfg.rpc_total() - before;
