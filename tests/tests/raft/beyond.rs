@@ -250,3 +250,55 @@ fn figure8_scripted_2c() {
         cfg.end();
     });
 }
+
+/// Rounds of [`stale_candidates_2b`].
+const STALE_ROUNDS: usize = 10;
+/// Entries committed while two peers are away, each round.
+const STALE_ENTRIES: usize = 10;
+
+/// The election restriction (§5.4.1): a peer whose log lacks committed
+/// entries is never elected. Five peers; two are cut off while the other
+/// three commit entries; then two of the three are cut off instead and
+/// the two stale peers return, so that of the three connected peers only
+/// one may lead. Ten rounds, two different stale peers each. A peer that
+/// votes without comparing logs lets a stale peer win most rounds; the
+/// course's `backup_2b` loses entries to it on one seed in four.
+#[test]
+fn stale_candidates_2b() {
+    tests::run(|| {
+        let cfg = cluster(5);
+        cfg.begin("Test (2B, beyond the course): no leader without the committed entries");
+        cfg.one(&rand_cmd(), 5, true);
+        for round in 0..STALE_ROUNDS {
+            let stale = [round % 5, (round + 1) % 5];
+            for i in stale {
+                cfg.disconnect(i);
+            }
+            for _ in 0..STALE_ENTRIES {
+                cfg.one(&rand_cmd(), 3, true);
+            }
+            let leader = cfg.check_one_leader();
+            let current: Vec<usize> = (0..5).filter(|i| !stale.contains(i)).collect();
+            let keep = *current.iter().find(|&&i| i != leader).expect("three current peers");
+            for &i in current.iter().filter(|&&i| i != keep) {
+                cfg.disconnect(i);
+            }
+            for i in stale {
+                cfg.connect(i);
+            }
+            let elected = cfg.check_one_leader();
+            if elected != keep {
+                cfg.fail(format_args!(
+                    "server {elected} was elected without the {STALE_ENTRIES} entries committed \
+                     while it was cut off; only server {keep} has them: a vote goes only to a \
+                     candidate whose log is at least as up to date (§5.4.1)"
+                ));
+            }
+            for i in 0..5 {
+                cfg.connect(i);
+            }
+            cfg.one(&rand_cmd(), 5, true);
+        }
+        cfg.end();
+    });
+}
