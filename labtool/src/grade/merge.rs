@@ -60,19 +60,7 @@ fn differs(a: &GradePlan, b: &GradePlan) -> Option<&'static str> {
 /// The grade records of `files`, each with its file, made one: the whole
 /// batch, its submissions by name.
 pub fn merge(files: &[(PathBuf, GradeRecord)]) -> Result<GradeRecord, MergeError> {
-    let (first_path, first) = files.first().ok_or(MergeError::Empty)?;
-    for (path, record) in files {
-        if let Some(field) = differs(&first.plan, &record.plan) {
-            return Err(MergeError::Plan {
-                first: first_path.clone(),
-                path: path.clone(),
-                field,
-            });
-        }
-    }
-    let partitions: Vec<(&PathBuf, Partition)> =
-        files.iter().map(|(path, r)| (path, r.partition)).collect();
-    check_shares(&partitions)?;
+    let first = check_shares(files, |a, b| differs(&a.plan, &b.plan), |r| r.partition)?;
     let mut graded: BTreeMap<&str, (&PathBuf, _)> = BTreeMap::new();
     for (path, record) in files {
         let partition = record.partition;

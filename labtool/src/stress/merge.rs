@@ -257,19 +257,7 @@ pub fn read_versioned<T: serde::de::DeserializeOwned>(
 /// The records of `files`, each with its file, made one: the whole plan,
 /// its runs in the record's order.
 pub fn merge(files: &[(PathBuf, Record)]) -> Result<Record, MergeError> {
-    let (first_path, first) = files.first().ok_or(MergeError::Empty)?;
-    for (path, record) in files {
-        if let Some(field) = first.plan.differs(&record.plan) {
-            return Err(MergeError::Plan {
-                first: first_path.clone(),
-                path: path.clone(),
-                field,
-            });
-        }
-    }
-    let partitions: Vec<(&PathBuf, Partition)> =
-        files.iter().map(|(path, r)| (path, r.partition)).collect();
-    check_shares(&partitions)?;
+    let first = check_shares(files, |a, b| a.plan.differs(&b.plan), |r| r.partition)?;
     let mut seen: BTreeMap<(usize, u64), &PathBuf> = BTreeMap::new();
     let mut runs = Vec::new();
     for (path, record) in files {
@@ -309,16 +297,31 @@ pub fn merge(files: &[(PathBuf, Record)]) -> Result<Record, MergeError> {
     })
 }
 
-/// Checks that `files`, each with the share it claims, are every share
-/// of one number of shares, each once.
-pub fn check_shares(files: &[(&PathBuf, Partition)]) -> Result<(), MergeError> {
+/// Checks that the records of `files` are of one plan (`differs` names the
+/// first argument in which two differ) and are every share of it, each
+/// once (`partition` gives the share a record claims); returns the first.
+pub fn check_shares<R>(
+    files: &[(PathBuf, R)],
+    differs: impl Fn(&R, &R) -> Option<&'static str>,
+    partition: impl Fn(&R) -> Partition,
+) -> Result<&R, MergeError> {
     let (first_path, first) = files.first().ok_or(MergeError::Empty)?;
-    let of = first.of;
+    for (path, record) in files {
+        if let Some(field) = differs(first, record) {
+            return Err(MergeError::Plan {
+                first: first_path.clone(),
+                path: path.clone(),
+                field,
+            });
+        }
+    }
+    let of = partition(first).of;
     let mut shares: BTreeMap<u64, &PathBuf> = BTreeMap::new();
-    for &(path, partition) in files {
+    for (path, record) in files {
+        let partition = partition(record);
         if partition.of != of {
             return Err(MergeError::Plan {
-                first: (*first_path).clone(),
+                first: first_path.clone(),
                 path: path.clone(),
                 field: "numbers of shares",
             });
@@ -343,7 +346,7 @@ pub fn check_shares(files: &[(&PathBuf, Partition)]) -> Result<(), MergeError> {
             of,
         });
     }
-    Ok(())
+    Ok(first)
 }
 
 /// Whether the run of the plan's test `index` on `seed` is of `record`'s
