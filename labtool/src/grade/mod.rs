@@ -151,7 +151,8 @@ impl fmt::Display for GradeError {
             }
             GradeError::SameName { name } => write!(
                 f,
-                "two submissions are named {name}; give them directories of different names"
+                "two submissions are named {name} (the last part of each path or address); \
+                 copy or clone them into directories of different names"
             ),
             GradeError::NoSeeds => write!(f, "no seed to grade on"),
             GradeError::Framework(e) => write!(f, "the framework's suites: {e}"),
