@@ -59,7 +59,7 @@ enum Tool {
         /// Only mutants whose names hold one of these.
         filters: Vec<String>,
         /// Only the quick subset CI runs; fails unless each dies on every
-        /// seed.
+        /// seed, and each control on none.
         #[arg(long)]
         ci: bool,
         /// Consecutive seeds per mutant, from --first-seed.
@@ -410,15 +410,27 @@ fn merged_grades(
 fn mutants(root: &std::path::Path, options: &labtool::mutants::Options) -> Result<(), String> {
     let verdicts = labtool::mutants::run(root, options).map_err(|e| e.to_string())?;
     if options.ci {
-        let survivors: Vec<&str> = verdicts
+        let (controls, mutants): (Vec<_>, Vec<_>) = verdicts
             .iter()
-            .filter(|v| !v.always_killed())
-            .map(|v| v.name.as_str())
-            .collect();
-        if !survivors.is_empty() {
+            .filter(|v| !v.as_expected())
+            .partition(|v| v.control);
+        let names = |verdicts: Vec<&labtool::mutants::Verdict>| {
+            verdicts
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !mutants.is_empty() {
             return Err(format!(
                 "the suite no longer kills on every seed: {}",
-                survivors.join(", ")
+                names(mutants)
+            ));
+        }
+        if !controls.is_empty() {
+            return Err(format!(
+                "the suite fails a correct variant, demanding more than the course: {}",
+                names(controls)
             ));
         }
     }

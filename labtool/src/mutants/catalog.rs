@@ -9,6 +9,7 @@
 //! part = "2A"
 //! bug = "a candidate waits for every vote, not a majority"
 //! ci = true                                   # in the quick subset CI runs
+//! control = false                             # true: a correct variant no seed may kill
 //!
 //! [[mutant.edit]]
 //! file = "raft/src/election.rs"
@@ -42,9 +43,15 @@ pub struct Mutant {
     pub part: String,
     /// The bug, in words.
     pub bug: String,
-    /// Whether CI runs it: only mutants the suite kills on every seed.
+    /// Whether CI runs it: only mutants the suite kills on every seed
+    /// (or, for a control, never).
     #[serde(default)]
     pub ci: bool,
+    /// Whether it is a control: a variant still correct by the course
+    /// (the reference without the thesis's extras), which its part must
+    /// never fail, or a test demands more than the course does.
+    #[serde(default)]
+    pub control: bool,
     /// The edits that plant it.
     #[serde(rename = "edit")]
     pub edits: Vec<Edit>,

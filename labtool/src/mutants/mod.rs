@@ -6,7 +6,8 @@
 //! ```text
 //! lab mutants --seeds 20                 every mutant of labtool/mutants/mutants.toml on 20 seeds
 //! lab mutants vote --seeds 5             the mutants whose names hold "vote"
-//! lab mutants --ci --seeds 2             the quick subset CI runs: each must die on every seed
+//! lab mutants --ci --seeds 2             the quick subset CI runs: each must die on every seed,
+//!                                        and each control (a correct variant) on none
 //! ```
 //!
 //! It ends with the kill table, the one the README shows:
@@ -64,6 +65,8 @@ pub struct Verdict {
     pub part: String,
     /// The bug it plants.
     pub bug: String,
+    /// Whether it is a control, which must survive.
+    pub control: bool,
     /// Seeds on which a test of its part failed, of `seeds`.
     pub killed: u64,
     /// Seeds it ran on.
@@ -75,9 +78,11 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Whether every seed killed it.
-    pub fn always_killed(&self) -> bool {
-        self.error.is_none() && self.killed == self.seeds
+    /// Whether the suite did right by it: killed it on every seed, or for a
+    /// control, on none.
+    pub fn as_expected(&self) -> bool {
+        let expected = if self.control { 0 } else { self.seeds };
+        self.error.is_none() && self.killed == expected
     }
 }
 
@@ -285,6 +290,7 @@ fn verdict(mutant: &Mutant, graded: &Graded, seeds: u64) -> Verdict {
         name: mutant.name.clone(),
         part: mutant.part.clone(),
         bug: mutant.bug.clone(),
+        control: mutant.control,
         killed: killing.len() as u64,
         seeds,
         first_failure: killing.into_values().next(),
@@ -302,11 +308,16 @@ pub fn table(verdicts: &[Verdict]) -> String {
         } else {
             100.0 * v.killed as f64 / v.seeds as f64
         };
+        let survived = if v.control {
+            "survived every seed, as a control must"
+        } else {
+            "survived every seed"
+        };
         let failure = v
             .error
             .clone()
             .or_else(|| v.first_failure.clone())
-            .unwrap_or_else(|| "survived every seed".to_string());
+            .unwrap_or_else(|| survived.to_string());
         rows.push(vec![
             v.name.clone(),
             v.part.clone(),
