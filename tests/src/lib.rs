@@ -49,6 +49,7 @@ pub mod bench_table;
 mod course_lines;
 pub mod ctrler_harness;
 mod ends;
+mod history;
 pub mod kv_harness;
 mod peer_table;
 pub mod raft_harness;

@@ -4,7 +4,7 @@
 use linearizability::models::kv::KvModel;
 use linearizability::{Verdict, check, visualize};
 
-use super::clerk::KvOperation;
+use crate::history::KvOperation;
 
 /// Search steps the linearizability checker may take on one test's
 /// history. The verdict depends on steps, not on the machine's speed; a

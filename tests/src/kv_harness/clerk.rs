@@ -2,66 +2,14 @@
 //! Passed line and, when given a history, are recorded for the
 //! linearizability check with their call and return times.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use kvraft::Clerk;
-use labrt::sync::Mutex;
-use labrt::time::Instant;
 use linearizability::Operation;
-use linearizability::models::kv::{KvInput, KvOutput, KvValue};
+use linearizability::models::kv::{KvInput, KvValue};
 
 use super::KvConfig;
-
-/// One recorded client operation.
-pub type KvOperation = Operation<KvInput, KvOutput>;
-
-/// The operations of a test, on the run's clock. Clones share one history.
-#[derive(Clone)]
-pub struct History {
-    origin: Instant,
-    /// The last timestamp handed out.
-    last: Arc<AtomicU64>,
-    ops: Arc<Mutex<Vec<KvOperation>>>,
-}
-
-impl History {
-    /// An empty history whose times count from now.
-    pub fn new() -> History {
-        History {
-            origin: Instant::now(),
-            last: Arc::new(AtomicU64::new(0)),
-            ops: Arc::new(Mutex::new(Vec::new())),
-        }
-    }
-
-    /// Nanoseconds since the history began, strictly increasing. In sim
-    /// the clock stands still while threads compute, so an operation's
-    /// return and the next call would share a timestamp and, intervals
-    /// being closed, count as concurrent; stamps taken in order stay in
-    /// order instead, as on a real clock.
-    fn now(&self) -> u64 {
-        let elapsed = Instant::now().duration_since(self.origin).as_nanos() as u64;
-        let previous = self
-            .last
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
-                Some(elapsed.max(last + 1))
-            })
-            .expect("the update always succeeds");
-        elapsed.max(previous + 1)
-    }
-
-    /// Everything recorded so far.
-    pub fn operations(&self) -> Vec<KvOperation> {
-        self.ops.lock().clone()
-    }
-}
-
-impl Default for History {
-    fn default() -> History {
-        History::new()
-    }
-}
+use crate::history::History;
 
 /// A clerk made by the harness, whose links the test controls.
 pub struct TestClerk {
@@ -143,7 +91,7 @@ impl TestClerk {
         if let (Some((history, client)), Some(call)) = (log, call) {
             let ret = history.now();
             let op = Operation::returned(client, input, call, KvValue::of(&output), ret);
-            history.ops.lock().push(op);
+            history.push(op);
         }
         output
     }

@@ -24,10 +24,11 @@ use labrt::time::Instant;
 use crate::course_lines::Section;
 use crate::servers::Servers;
 
+pub use crate::history::{History, KvOperation};
 pub use checks::{
     appends_failure, check_clnt_appends, check_concurrent_appends, linearizability_failure,
 };
-pub use clerk::{History, KvOperation, TestClerk};
+pub use clerk::TestClerk;
 pub use generic::{GenericTest, speed_test};
 
 /// How a test's cluster is built.

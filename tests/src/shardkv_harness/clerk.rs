@@ -3,64 +3,14 @@
 //! what hangs), and, given a history, recorded for the linearizability
 //! check.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
-use labrt::sync::Mutex;
-use labrt::time::Instant;
 use linearizability::Operation;
 use linearizability::models::kv::{KvInput, KvValue};
 use shardkv::{Clerk, key2shard};
 
 use super::ShardConfig;
-use crate::kv_harness::KvOperation;
-
-/// The operations of `unreliable3_4b`, on the run's clock, with call and
-/// return times in nanoseconds since the history began. Clones share one
-/// history.
-#[derive(Clone)]
-pub struct ShardHistory {
-    origin: Instant,
-    /// The last timestamp handed out.
-    last: Arc<AtomicU64>,
-    ops: Arc<Mutex<Vec<KvOperation>>>,
-}
-
-impl ShardHistory {
-    /// An empty history whose times count from now.
-    pub fn new() -> ShardHistory {
-        ShardHistory {
-            origin: Instant::now(),
-            last: Arc::new(AtomicU64::new(0)),
-            ops: Arc::new(Mutex::new(Vec::new())),
-        }
-    }
-
-    /// Nanoseconds since the history began, strictly increasing: in sim
-    /// the clock stands still while threads compute, and a return and the
-    /// next call stamped alike would count as concurrent.
-    fn now(&self) -> u64 {
-        let elapsed = Instant::now().duration_since(self.origin).as_nanos() as u64;
-        let previous = self
-            .last
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
-                Some(elapsed.max(last + 1))
-            })
-            .expect("the update always succeeds");
-        elapsed.max(previous + 1)
-    }
-
-    /// Everything recorded so far.
-    pub fn operations(&self) -> Vec<KvOperation> {
-        self.ops.lock().clone()
-    }
-}
-
-impl Default for ShardHistory {
-    fn default() -> ShardHistory {
-        ShardHistory::new()
-    }
-}
+use crate::history::History;
 
 /// A clerk made by the harness.
 pub struct ShardClerk {
@@ -119,7 +69,7 @@ impl ShardClerk {
 
     /// Runs `input`, counts it, and records it in `log` as `client`'s if
     /// given. Returns what a get read ("" for a write).
-    pub fn run(&mut self, input: KvInput, log: Option<(&ShardHistory, usize)>) -> String {
+    pub fn run(&mut self, input: KvInput, log: Option<(&History, usize)>) -> String {
         self.cfg.note_in_flight(self.id, Some(describe(&input)));
         let call = log.map(|(history, _)| history.now());
         let output = match &input {
@@ -138,7 +88,7 @@ impl ShardClerk {
         if let (Some((history, client)), Some(call)) = (log, call) {
             let ret = history.now();
             let op = Operation::returned(client, input, call, KvValue::of(&output), ret);
-            history.ops.lock().push(op);
+            history.push(op);
         }
         output
     }

@@ -27,7 +27,8 @@ use shardkv::{MakeEnd, ShardKv};
 use crate::course_lines::Section;
 use crate::servers::Servers;
 
-pub use clerk::{ShardClerk, ShardHistory};
+pub use crate::history::History;
+pub use clerk::ShardClerk;
 
 /// Controller replicas, as the course fixes them.
 pub const NCTRLERS: usize = 3;

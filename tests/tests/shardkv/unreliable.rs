@@ -5,7 +5,7 @@ use labrt::rand::RngExt;
 use linearizability::models::kv::KvInput;
 use tests::kv_harness::linearizability_failure;
 use tests::raft_harness::rand_string;
-use tests::shardkv_harness::ShardHistory;
+use tests::shardkv_harness::History;
 
 use super::{Appenders, fill, setup, unreliable_schedule, verify};
 
@@ -78,7 +78,7 @@ fn unreliable3_4b() {
         let cfg = setup(true, Some(100));
         let mut ck = cfg.make_client();
         cfg.begin("Test: unreliable 3...");
-        let history = ShardHistory::new();
+        let history = History::new();
         cfg.join(0);
         let n = 10;
         let ka: Vec<String> = (0..n).map(|i| i.to_string()).collect();
