@@ -1,5 +1,5 @@
 //! The configuration of a run from the environment: `LAB_RUNTIME`,
-//! `LAB_SEED` and `LAB_STALL_SECS`.
+//! `LAB_SEED`, `LAB_STALL_SECS` and `LAB_PREEMPT_MS`.
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -15,6 +15,10 @@ pub const ENV_SEED: &str = "LAB_SEED";
 /// Environment variable setting [`Config::stall_limit`] in seconds; 10 when
 /// unset.
 pub const ENV_STALL_SECS: &str = "LAB_STALL_SECS";
+/// Environment variable turning on [`Config::preempt`], preemption at
+/// unlock in sim, with its bound in milliseconds (fractions allowed; `0`
+/// preempts without moving the clock); off when unset.
+pub const ENV_PREEMPT_MS: &str = "LAB_PREEMPT_MS";
 
 /// An environment variable of labrt holds a value it cannot use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,11 +38,18 @@ pub enum EnvError {
         /// The value found.
         value: String,
     },
+    /// `LAB_PREEMPT_MS` is not a number of milliseconds, zero or more.
+    Preempt {
+        /// The value found.
+        value: String,
+    },
 }
 
 impl Config {
     /// The configuration from `LAB_RUNTIME` and `LAB_SEED`: sim unless
-    /// `LAB_RUNTIME=real`, and a fresh seed unless `LAB_SEED` sets one.
+    /// `LAB_RUNTIME=real`, and a fresh seed unless `LAB_SEED` sets one;
+    /// `LAB_STALL_SECS` and `LAB_PREEMPT_MS` set the stall limit and
+    /// preemption at unlock.
     ///
     /// # Panics
     /// If either variable holds a value that cannot be understood; see
@@ -47,16 +58,18 @@ impl Config {
         Config::try_from_env().unwrap_or_else(|e| panic!("labrt: {e}"))
     }
 
-    /// The configuration from `LAB_RUNTIME` and `LAB_SEED`, or which of
+    /// The configuration from the `LAB_*` variables above, or which of
     /// them holds a value that cannot be understood.
     pub fn try_from_env() -> Result<Config, EnvError> {
         let backend = backend_from(std::env::var_os(ENV_RUNTIME).as_deref())?;
         let seed = seed_from(std::env::var_os(ENV_SEED).as_deref())?;
         let stall_limit = stall_limit_from(std::env::var_os(ENV_STALL_SECS).as_deref())?;
+        let preempt = preempt_from(std::env::var_os(ENV_PREEMPT_MS).as_deref())?;
         Ok(Config {
             backend,
             seed: seed.unwrap_or_else(fresh_seed),
             stall_limit,
+            preempt,
         })
     }
 }
@@ -100,6 +113,30 @@ fn stall_limit_from(value: Option<&OsStr>) -> Result<Duration, EnvError> {
     }
 }
 
+/// The bound of preemption `LAB_PREEMPT_MS` sets: milliseconds, zero or
+/// more, fractions allowed, to the nanosecond; off when unset or empty.
+fn preempt_from(value: Option<&OsStr>) -> Result<Option<Duration>, EnvError> {
+    let bad = || EnvError::Preempt {
+        value: lossy(value),
+    };
+    match value.map(OsStr::to_str) {
+        None | Some(Some("")) => Ok(None),
+        Some(Some(v)) => match v.parse::<f64>() {
+            // Below 2^53 nanoseconds (104 days), every count is exact.
+            Ok(ms) if (0.0..=(1u64 << 53) as f64 / 1e6).contains(&ms) => {
+                Ok(Some(Duration::from_nanos((ms * 1e6).round() as u64)))
+            }
+            _ => Err(bad()),
+        },
+        Some(None) => Err(bad()),
+    }
+}
+
+/// `d` in milliseconds, as [`preempt_from`] reads it back: `2`, `0.5`.
+pub(crate) fn millis(d: Duration) -> String {
+    (d.as_nanos() as f64 / 1e6).to_string()
+}
+
 fn lossy(value: Option<&OsStr>) -> String {
     value
         .map(|v| v.to_string_lossy().into_owned())
@@ -130,6 +167,11 @@ impl fmt::Display for EnvError {
                  such as {ENV_STALL_SECS}=30, or leave it unset for {}s",
                 DEFAULT_STALL_LIMIT.as_secs()
             ),
+            EnvError::Preempt { value } => write!(
+                f,
+                "{ENV_PREEMPT_MS}={value:?} is not a number of milliseconds; use zero or more, \
+                 such as {ENV_PREEMPT_MS}=2, or leave it unset for no preemption at unlock"
+            ),
         }
     }
 }
@@ -142,7 +184,7 @@ mod tests {
 
     use std::time::Duration;
 
-    use super::{EnvError, backend_from, seed_from, stall_limit_from};
+    use super::{EnvError, backend_from, millis, preempt_from, seed_from, stall_limit_from};
     use crate::Backend;
 
     fn os(s: &str) -> Option<&OsStr> {
@@ -172,6 +214,29 @@ mod tests {
             assert_eq!(
                 stall_limit_from(os(bad)),
                 Err(EnvError::StallLimit { value: bad.into() })
+            );
+        }
+    }
+
+    #[test]
+    fn preemption_is_off_or_milliseconds_that_print_back_the_same() {
+        assert_eq!(preempt_from(None), Ok(None));
+        assert_eq!(preempt_from(os("")), Ok(None));
+        assert_eq!(preempt_from(os("0")), Ok(Some(Duration::ZERO)));
+        assert_eq!(preempt_from(os("2")), Ok(Some(Duration::from_millis(2))));
+        assert_eq!(
+            preempt_from(os("0.25")),
+            Ok(Some(Duration::from_micros(250)))
+        );
+        for d in [1, 7, 250_000, 2_000_000, 123_456_789] {
+            let d = Duration::from_nanos(d);
+            assert_eq!(preempt_from(os(&millis(d))), Ok(Some(d)), "{d:?}");
+        }
+        assert_eq!(millis(Duration::from_millis(2)), "2");
+        for bad in ["-1", "x", "inf", "NaN", "1e30"] {
+            assert_eq!(
+                preempt_from(os(bad)),
+                Err(EnvError::Preempt { value: bad.into() })
             );
         }
     }

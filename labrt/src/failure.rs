@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::env::{ENV_RUNTIME, ENV_SEED, ENV_STALL_SECS};
+use crate::env::{ENV_PREEMPT_MS, ENV_RUNTIME, ENV_SEED, ENV_STALL_SECS, millis};
 use crate::run::Backend;
 
 /// A failed run: what went wrong, and how to replay it.
@@ -14,6 +14,9 @@ pub struct Failure {
     pub backend: Backend,
     /// The seed it ran with.
     pub seed: u64,
+    /// Sim: the bound of preemption at unlock, if the run preempted
+    /// ([`crate::Config::preempt`]).
+    pub preempt: Option<Duration>,
     /// Time on the run's clock when it failed.
     pub elapsed: Duration,
     /// What went wrong.
@@ -218,10 +221,13 @@ impl fmt::Display for Failure {
         )?;
         write!(
             f,
-            "  replay: {ENV_RUNTIME}={} {ENV_SEED}={} {}",
+            "  replay: {ENV_RUNTIME}={} {ENV_SEED}={} ",
             self.backend.name(),
             self.seed,
-            crate::replay::cargo_test(self.test.as_deref())
-        )
+        )?;
+        if let Some(max) = self.preempt {
+            write!(f, "{ENV_PREEMPT_MS}={} ", millis(max))?;
+        }
+        write!(f, "{}", crate::replay::cargo_test(self.test.as_deref()))
     }
 }

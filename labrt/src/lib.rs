@@ -8,6 +8,7 @@
 //! labrt::run(|| body)                       run body; backend from LAB_RUNTIME, seed from LAB_SEED
 //! labrt::Config::sim(42).try_run(|| body)   a chosen run; Err(Failure) instead of a panic
 //! labrt::Config::try_from_env()             Err(EnvError) for a bad LAB_RUNTIME / LAB_SEED
+//! labrt::Config::sim(42).with_preemption(d) sim: preempt at unlock, up to d (LAB_PREEMPT_MS)
 //! labrt::backend()                          Backend::Sim or Backend::Real, inside a run
 //! labrt::thread::spawn("name", f)           -> JoinHandle; .join() -> Result<T, JoinError>
 //! labrt::thread::yield_now()
@@ -26,7 +27,11 @@
 //!   clock moves only when every thread waits, and then jumps to the earliest
 //!   deadline. When every thread waits and no deadline is pending, the run
 //!   stops with a deadlock report naming each thread and where it waits.
-//!   Threads left behind when the body returns are unwound.
+//!   Threads left behind when the body returns are unwound. Computing takes
+//!   no virtual time; with [`Config::with_preemption`] (or `LAB_PREEMPT_MS`)
+//!   a thread may be preempted for a seeded while right after it unlocks a
+//!   Mutex, so that the races of code that works outside a lock show up in
+//!   sim too, still replayable from the seed.
 //!
 //! Rules for code that runs under labrt (the sim backend enforces or reports
 //! what it can):
@@ -80,7 +85,7 @@ pub mod sync;
 pub mod thread;
 pub mod time;
 
-pub use env::{ENV_RUNTIME, ENV_SEED, ENV_STALL_SECS, EnvError};
+pub use env::{ENV_PREEMPT_MS, ENV_RUNTIME, ENV_SEED, ENV_STALL_SECS, EnvError};
 pub use failure::{BlockedThread, Culprit, Failure, FailureKind};
 pub use run::{Backend, Config, DEFAULT_STALL_LIMIT, Report, backend, run};
 pub use stub::unimplemented;

@@ -27,7 +27,8 @@ impl Backend {
     }
 }
 
-/// How to run: the backend and the seed.
+/// How to run: the backend and the seed, and for sim the stall limit and
+/// the opt-in preemption at unlock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
     /// The backend.
@@ -38,6 +39,13 @@ pub struct Config {
     /// running before the run fails as stalled (a std blocking call or a
     /// spin between labrt calls).
     pub stall_limit: Duration,
+    /// Sim, off when `None`: preemption at unlock, with this bound. After
+    /// each Mutex unlock the thread is preempted with probability 1/4 and
+    /// sleeps a delay drawn uniformly from zero to the bound, from the
+    /// seed (zero: it yields to the threads runnable at that instant). It
+    /// opens, in virtual time, the windows where real threads race while
+    /// one of them works outside a lock; see [`Config::with_preemption`].
+    pub preempt: Option<Duration>,
 }
 
 /// The default [`Config::stall_limit`].
@@ -67,6 +75,7 @@ impl Config {
             backend: Backend::Sim,
             seed,
             stall_limit: DEFAULT_STALL_LIMIT,
+            preempt: None,
         }
     }
 
@@ -76,6 +85,7 @@ impl Config {
             backend: Backend::Real,
             seed,
             stall_limit: DEFAULT_STALL_LIMIT,
+            preempt: None,
         }
     }
 
@@ -83,6 +93,35 @@ impl Config {
     pub fn with_stall_limit(self, stall_limit: Duration) -> Config {
         Config {
             stall_limit,
+            ..self
+        }
+    }
+
+    /// The same configuration, preempting threads at unlock in sim (see
+    /// [`Config::preempt`]; real runs ignore it, their OS preempts). In sim
+    /// computing takes no virtual time, so a thread that unlocks and works
+    /// on outside the lock finishes before any message or timer can land;
+    /// with this, what other threads do meanwhile can happen in between,
+    /// as on real hardware. The same seed still gives the same trace. Also
+    /// set by `LAB_PREEMPT_MS`, and named in a failure's replay command.
+    ///
+    /// ```
+    /// use labrt::sync::Mutex;
+    /// use labrt::time::Duration;
+    ///
+    /// let config = labrt::Config::sim(1).with_preemption(Duration::from_millis(2));
+    /// let report = config.run(|| {
+    ///     let m = Mutex::new(0);
+    ///     for _ in 0..100 {
+    ///         *m.lock() += 1;
+    ///     }
+    /// });
+    /// // The lone thread was preempted now and then, virtual time moved.
+    /// assert!(report.elapsed > Duration::ZERO);
+    /// ```
+    pub fn with_preemption(self, max: Duration) -> Config {
+        Config {
+            preempt: Some(max),
             ..self
         }
     }
@@ -112,7 +151,8 @@ impl Config {
             .map(String::from);
         let (elapsed, threads, trace, steps, failure, unimplemented) = match self.backend {
             Backend::Sim => {
-                let (stats, failure) = sim::executor::run(self.seed, self.stall_limit, body);
+                let (stats, failure) =
+                    sim::executor::run(self.seed, self.stall_limit, self.preempt, body);
                 (
                     stats.now,
                     stats.spawned,
@@ -145,6 +185,7 @@ impl Config {
             Some(kind) => Err(Box::new(Failure {
                 backend: self.backend,
                 seed: self.seed,
+                preempt: self.preempt.filter(|_| self.backend == Backend::Sim),
                 elapsed,
                 kind,
                 test,

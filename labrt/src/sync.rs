@@ -1,9 +1,12 @@
 //! Locks: stand for `parking_lot`'s `Mutex` and `Condvar` (no poisoning).
 //!
 //! Differences: in sim, locking a Mutex the thread already holds panics with
-//! a deadlock message instead of hanging.
+//! a deadlock message instead of hanging; and a run with
+//! [`Config::with_preemption`](crate::Config::with_preemption) may preempt a
+//! thread right after it unlocks a Mutex.
 
 use std::ops::{Deref, DerefMut};
+use std::panic::Location;
 
 use crate::context::{self, Ctx};
 use crate::time::{Duration, Instant};
@@ -22,7 +25,8 @@ pub struct MutexGuard<'a, T>(GuardImpl<'a, T>);
 
 enum GuardImpl<'a, T> {
     Real(parking_lot::MutexGuard<'a, T>),
-    Sim(&'a sim::sync::Mutex<T>),
+    /// The lock, and where it was taken.
+    Sim(&'a sim::sync::Mutex<T>, &'static Location<'static>),
 }
 
 impl<T> Mutex<T> {
@@ -45,7 +49,7 @@ impl<T> Mutex<T> {
             MutexImpl::Real(m) => GuardImpl::Real(m.lock()),
             MutexImpl::Sim(m) => {
                 m.lock();
-                GuardImpl::Sim(m)
+                GuardImpl::Sim(m, Location::caller())
             }
         })
     }
@@ -57,7 +61,9 @@ impl<T> Mutex<T> {
             MutexImpl::Real(m) => m.try_lock().map(|g| MutexGuard(GuardImpl::Real(g))),
             // Not `then_some`: it would build, and drop, a guard (an unlock)
             // even when the lock was not taken.
-            MutexImpl::Sim(m) => m.try_lock().then(|| MutexGuard(GuardImpl::Sim(m))),
+            MutexImpl::Sim(m) => m
+                .try_lock()
+                .then(|| MutexGuard(GuardImpl::Sim(m, Location::caller()))),
         }
     }
 
@@ -97,7 +103,7 @@ impl<T> Deref for MutexGuard<'_, T> {
         match &self.0 {
             GuardImpl::Real(g) => g,
             // SAFETY: this guard owns the simulated lock.
-            GuardImpl::Sim(m) => unsafe { &*m.data() },
+            GuardImpl::Sim(m, _) => unsafe { &*m.data() },
         }
     }
 }
@@ -108,15 +114,15 @@ impl<T> DerefMut for MutexGuard<'_, T> {
             GuardImpl::Real(g) => &mut *g,
             // SAFETY: this guard owns the simulated lock, and `&mut self`
             // makes this the only access through it.
-            GuardImpl::Sim(m) => unsafe { &mut *m.data() },
+            GuardImpl::Sim(m, _) => unsafe { &mut *m.data() },
         }
     }
 }
 
 impl<T> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
-        if let GuardImpl::Sim(m) = &self.0 {
-            m.release();
+        if let GuardImpl::Sim(m, at) = &self.0 {
+            m.unlock(at);
         }
     }
 }
@@ -188,7 +194,7 @@ impl Condvar {
     ) -> WaitTimeoutResult {
         let timed_out = match (&self.0, &mut guard.0) {
             (CondvarImpl::Real(cv), GuardImpl::Real(g)) => real_wait(cv, g, deadline),
-            (CondvarImpl::Sim(cv), GuardImpl::Sim(m)) => {
+            (CondvarImpl::Sim(cv), GuardImpl::Sim(m, _)) => {
                 cv.wait(m, deadline.map(Instant::since_origin))
             }
             _ => panic!("labrt: a Condvar and a Mutex of different backends were used together"),

@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! tests::run(|| body)                         one lab test, as LAB_RUNTIME / LAB_SEED / LAB_SEEDS say
+//! tests::run_preempting(max, || body)         the same, preempting threads at unlock in sim (up to max)
 //! RaftConfig::new(Setup { peers: 3, ..Setup::default() })   the cluster: network, peers, appliers
 //! cfg.begin("Test (2A): initial election");  the course's start line
 //! cfg.check_one_leader(); cfg.check_terms(); cfg.one(&cmd, 3, false); cfg.wait(i, 3, term)
@@ -60,5 +61,5 @@ pub mod shardkv_harness;
 pub use ctrler_harness::CtrlerConfig;
 pub use kv_harness::{GenericTest, KvConfig, KvSetup};
 pub use raft_harness::{RaftConfig, Setup};
-pub use runner::{ENV_SEEDS, run};
+pub use runner::{ENV_SEEDS, run, run_preempting};
 pub use shardkv_harness::{ShardConfig, ShardSetup};

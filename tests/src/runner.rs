@@ -5,6 +5,7 @@ use std::ffi::OsStr;
 use std::fmt;
 use std::io::Write;
 use std::sync::Once;
+use std::time::Duration;
 
 use labrt::{Backend, Config};
 
@@ -16,7 +17,8 @@ pub const ENV_SEEDS: &str = "LAB_SEEDS";
 /// A `LAB_*` variable holds a value the harness cannot use.
 #[derive(Debug)]
 enum EnvError {
-    /// `LAB_RUNTIME` or `LAB_SEED`.
+    /// A variable labrt reads: `LAB_RUNTIME`, `LAB_SEED`, `LAB_STALL_SECS`,
+    /// `LAB_PREEMPT_MS`.
     Labrt(labrt::EnvError),
     /// `LAB_SEEDS` is not a positive integer.
     Seeds {
@@ -77,6 +79,21 @@ fn stop(error: &EnvError) -> ! {
 /// with a message and status 2.
 pub fn run(body: impl Fn()) {
     let (config, count) = settings();
+    run_as(config, count, body);
+}
+
+/// [`run`], with preemption at unlock in sim up to `max` of virtual time
+/// ([`labrt::Config::with_preemption`]), whatever `LAB_PREEMPT_MS` says:
+/// for scenarios that catch a race of code working outside a lock, which
+/// sim cannot reach without it. Real runs ignore it; failures print it in
+/// their replay command.
+pub fn run_preempting(max: Duration, body: impl Fn()) {
+    let (config, count) = settings();
+    run_as(config.with_preemption(max), count, body);
+}
+
+/// Runs `body` with `config`, on `count` seeds from its seed in sim.
+fn run_as(config: Config, count: u64, body: impl Fn()) {
     if config.backend == Backend::Real {
         let report = config.run(&body);
         println!("  {report}");
@@ -85,7 +102,7 @@ pub fn run(body: impl Fn()) {
     for i in 0..count {
         let seed = config.seed.wrapping_add(i);
         course_lines::seed(i, count);
-        let outcome = Config::sim(seed).try_run(&body);
+        let outcome = Config { seed, ..config }.try_run(&body);
         match outcome {
             Ok(report) if count == 1 => match report.trace {
                 Some(trace) => println!("  seed {seed} trace {:08x}", trace as u32),

@@ -80,13 +80,15 @@ fn guarded(kernel: &Kernel, f: impl FnOnce()) {
 }
 
 /// Runs `body` as the main thread of a simulated run with `seed`, until it
-/// returns or the run fails. Returns the run's figures and its failure.
+/// returns or the run fails; `preempt` is the bound of preemptions at
+/// unlock, if any. Returns the run's figures and its failure.
 pub(crate) fn run(
     seed: u64,
     stall_limit: Duration,
+    preempt: Option<Duration>,
     body: impl FnOnce(),
 ) -> (Stats, Option<FailureKind>) {
-    let kernel = Kernel::new(seed, stall_limit);
+    let kernel = Kernel::new(seed, stall_limit, preempt);
     watchdog::watch(&kernel, seed, stall_limit);
     let _ctx = context::enter(Ctx::Sim(kernel.clone()));
     let mut tasks: Vec<Option<Task>> = Vec::new();

@@ -19,6 +19,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use super::clock::Timers;
 use super::executor;
+use super::preempt::Preemption;
 use super::scheduler::Scheduler;
 use super::trace::TraceHash;
 use super::watchdog::Progress;
@@ -46,6 +47,9 @@ const TEARDOWN_OPS: u64 = 1_000_000;
 
 /// Salt that separates the user's random stream from the scheduler's.
 const USER_RNG_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Tag of a preemption at unlock in the trace hash.
+const PREEMPT_EVENT: u64 = 0x5052_0000_0000_0000;
 
 /// One blocking episode of one thread; see the module docs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +139,8 @@ struct State {
     current: Tid,
     scheduler: Scheduler,
     user_rng: Xoshiro256PlusPlus,
+    /// Present when the run preempts threads at unlock.
+    preemption: Option<Preemption>,
     trace: TraceHash,
     steps: u64,
     steps_at_last_advance: u64,
@@ -162,6 +168,9 @@ pub(crate) struct Kernel {
     /// Threads inside [`crate::thread::compute`], which the watchdog leaves
     /// alone.
     computing: AtomicU64,
+    /// The bound of preemptions at unlock, if the run preempts: read
+    /// without the state lock on every unlock.
+    preempt: Option<Duration>,
 }
 
 /// A thread's stay in [`crate::thread::compute`].
@@ -175,7 +184,10 @@ impl Drop for Computing<'_> {
 }
 
 impl Kernel {
-    pub(crate) fn new(seed: u64, stall_limit: Duration) -> Arc<Kernel> {
+    /// A run with `seed`, failing as stalled after `stall_limit`, and
+    /// preempting threads at unlock for up to `preempt` of virtual time
+    /// when set (see [`super::preempt`]).
+    pub(crate) fn new(seed: u64, stall_limit: Duration, preempt: Option<Duration>) -> Arc<Kernel> {
         let state = State {
             now: Duration::ZERO,
             threads: Vec::new(),
@@ -186,6 +198,7 @@ impl Kernel {
             current: 0,
             scheduler: Scheduler::new(seed),
             user_rng: Xoshiro256PlusPlus::seed_from_u64(seed ^ USER_RNG_SALT),
+            preemption: preempt.map(|max| Preemption::new(seed, max)),
             trace: TraceHash::new(seed),
             steps: 0,
             steps_at_last_advance: 0,
@@ -205,6 +218,7 @@ impl Kernel {
             teardown_ops: AtomicU64::new(0),
             computing: AtomicU64::new(0),
             progress: Progress::default(),
+            preempt,
         })
     }
 
@@ -272,6 +286,11 @@ impl Kernel {
             );
             std::process::abort();
         }
+    }
+
+    /// The bound of preemptions at unlock, if the run preempts.
+    pub(crate) fn preempt(&self) -> Option<Duration> {
+        self.preempt
     }
 
     pub(crate) fn is_tearing_down(&self) -> bool {
@@ -382,6 +401,35 @@ impl Kernel {
         // A sleep too long to represent never ends.
         let deadline = self.now().checked_add(d);
         self.block(w, Blocker { what: "sleep", at }, deadline);
+    }
+
+    /// Called by the current thread right after it unlocked a Mutex it
+    /// locked at `at`: when the run preempts at unlock, it may be put to
+    /// sleep here for a drawn delay (see [`super::preempt`]). Not while a
+    /// panic unwinds it, nor in teardown.
+    pub(crate) fn after_unlock(&self, at: &'static Location<'static>) {
+        if self.preempt.is_none() || self.is_tearing_down() || std::thread::panicking() {
+            return;
+        }
+        let delay = {
+            let mut st = self.state.lock();
+            let Some(delay) = st.preemption.as_mut().and_then(Preemption::draw) else {
+                return;
+            };
+            st.trace.mix(PREEMPT_EVENT ^ delay.as_nanos() as u64);
+            delay
+        };
+        if delay.is_zero() {
+            self.yield_now();
+            return;
+        }
+        let w = self.waiter();
+        let deadline = self.now().checked_add(delay);
+        let on = Blocker {
+            what: "preempted after unlocking a Mutex locked",
+            at,
+        };
+        self.block(w, on, deadline);
     }
 
     /// Registers a new thread; it starts at a later scheduling decision.

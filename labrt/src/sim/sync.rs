@@ -91,6 +91,13 @@ impl<T> Mutex<T> {
         }
     }
 
+    /// Unlocks a lock taken at `at` ([`Mutex::release`]); then, if the run
+    /// preempts at unlock, the thread may be preempted here.
+    pub(crate) fn unlock(&self, at: &'static Location<'static>) {
+        self.release();
+        self.kernel.after_unlock(at);
+    }
+
     /// Releases the lock and wakes one waiter, which then competes for it.
     ///
     /// A thread unwound by teardown from inside [`Condvar::wait`] drops its

@@ -156,6 +156,7 @@ fn end_hung_run(w: &Watch, kernel: &Kernel, wall: Duration, cpu: Option<Duration
     let failure = Failure {
         backend: Backend::Sim,
         seed: w.seed,
+        preempt: kernel.preempt(),
         elapsed,
         kind: FailureKind::Hung { wall, cpu, culprit },
         test: Some(w.driver.clone()).filter(|d| d != "main" && d != "<unnamed>"),

@@ -8,8 +8,13 @@ use labrt::{Config, Report, thread};
 /// A racy program: five threads append to one log with random pauses. Its
 /// output is the interleaving the schedule produced.
 fn racy(seed: u64) -> (Report, Vec<u32>) {
+    racy_in(Config::sim(seed))
+}
+
+/// [`racy`], run as `config` says.
+pub(crate) fn racy_in(config: Config) -> (Report, Vec<u32>) {
     let mut out = Vec::new();
-    let report = Config::sim(seed).run(|| {
+    let report = config.run(|| {
         let log = Arc::new(Mutex::new(Vec::new()));
         let handles: Vec<_> = (0..5u32)
             .map(|t| {

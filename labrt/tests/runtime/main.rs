@@ -3,6 +3,7 @@
 mod chan;
 mod determinism;
 mod guard;
+mod preempt;
 mod stall;
 mod stub;
 mod sync;

@@ -46,7 +46,15 @@ impl RaftConfig {
         let mut state = self.0.state.lock();
         let has_previous = record(&mut state, i, index, command)?;
         if index > 1 && !has_previous {
-            return Err(format!("server {i} apply out of order {index}"));
+            let before = state.peers[i]
+                .log
+                .range(..index)
+                .next_back()
+                .map(|(k, _)| *k);
+            return Err(format!(
+                "server {i} apply out of order {index}: {}",
+                skipped(index, before.unwrap_or(0))
+            ));
         }
         Ok(())
     }
@@ -100,6 +108,21 @@ impl RaftConfig {
         };
         raft.snapshot(index, snapshot);
         Ok(())
+    }
+}
+
+/// Why applying `index` is out of order when the highest index below it
+/// the peer applied is `below` (0: none), naming the indices skipped.
+fn skipped(index: u64, below: u64) -> String {
+    let missing = if below + 2 == index {
+        format!("index {} was skipped", below + 1)
+    } else {
+        format!("indices {} to {} were skipped", below + 1, index - 1)
+    };
+    if below == 0 {
+        format!("{missing} (it applied none below {index})")
+    } else {
+        format!("{missing} (the highest index it applied below {index} is {below})")
     }
 }
 

@@ -4,6 +4,7 @@
 mod agreement;
 mod beyond;
 mod election;
+mod interleavings;
 mod persistence;
 mod snapshots;
 
