@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::RpcError;
 use crate::fate::{self, LIVENESS_POLL, ReplyFate, RequestFate};
-use crate::network::Shared;
+use crate::link::{Direction, RequestCopy};
+use crate::network::{Passage, Shared};
 use crate::rpc::{Rpc, Signature};
 use crate::server::Server;
 
@@ -61,6 +62,9 @@ impl ClientEnd {
         let net = &self.net;
         let args = labcodec::try_encode(args).map_err(RpcError::Encode)?;
         net.count_request(args.len());
+        if net.pass(&self.name, Direction::Request) == Passage::Lost {
+            return Err(RpcError::RequestLost);
+        }
         let route = net.route(&self.name);
         let mut rng = labrt::rand::rng();
         let Some(server) = route.server else {
@@ -76,9 +80,24 @@ impl ClientEnd {
                 sleep(delay + fate::transit(net.backend, &mut rng));
             }
         }
+        let signature = Signature::of::<A, R>();
+        net.record(&self.name, || RequestCopy {
+            method: method.to_string(),
+            signature,
+            args: args.clone(),
+        });
         // A handler error is a bug on one side or the other: it is never
         // hidden as a lost reply.
-        let reply = self.run_handler(net, &server, method, Signature::of::<A, R>(), args)??;
+        let reply = self.run_handler(net, &server, method, signature, args)??;
+        match net.pass(&self.name, Direction::Reply) {
+            Passage::Lost => return Err(RpcError::ReplyLost),
+            // Held back while its end was disabled or its server replaced,
+            // the reply is cut off like any other.
+            Passage::Passed { waited: true } if net.is_dead(&self.name, &server) => {
+                return Err(RpcError::ServerGone);
+            }
+            Passage::Passed { .. } => {}
+        }
         match fate::reply_fate(route.faults, &mut rng) {
             ReplyFate::Drop => Err(RpcError::ReplyLost),
             ReplyFate::Deliver { delay } => {

@@ -12,6 +12,8 @@
 //! end.call_method::<Args, Reply>("Raft.RequestVote", &args)   by name, types checked at run time
 //! net.delete_server("b"); net.set_reliable(false); net.set_long_delays(true);
 //! net.set_long_reordering(true); net.count("b"); net.total_count(); net.total_bytes()
+//! net.set_requests("a->b", Flow::Hold)?; net.set_replies("a->b", Flow::Drop)?;   beyond the course
+//! net.record("a->b", true)?; net.redeliver("a->b")?;   a duplicate, after all since
 //! ```
 //!
 //! The fault model is the classic course network's, number for number (see
@@ -27,6 +29,10 @@
 //! long delays. Calls in flight when their end is disabled or their server
 //! deleted or replaced are cut off within 100 ms, and replies from such
 //! servers are never delivered.
+//!
+//! Beyond the course's model, for scenarios beyond the course only, a link
+//! can lose or hold back its requests or its replies one way ([`Flow`]), and
+//! keep copies of its requests to deliver again after later ones ([`link`]).
 //!
 //! ```
 //! use labrpc::{Network, RpcError, Server, Service};
@@ -51,6 +57,7 @@
 mod client;
 mod error;
 pub mod fate;
+pub mod link;
 mod network;
 mod rpc;
 mod server;
@@ -58,6 +65,7 @@ mod server;
 pub use client::ClientEnd;
 pub use error::{RpcError, SetupError};
 pub use fate::LIVENESS_POLL;
+pub use link::Flow;
 pub use network::Network;
 pub use rpc::Rpc;
 pub use server::{Server, ServerBuilder, Service};

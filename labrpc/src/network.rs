@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use labrt::Backend;
-use labrt::sync::Mutex;
+use labrt::sync::{Condvar, Mutex};
 
 use crate::client::ClientEnd;
 use crate::error::SetupError;
 use crate::fate::Faults;
+use crate::link::{Direction, Flow, LinkFaults, RequestCopy};
 use crate::server::Server;
 
 /// A simulated network of client ends and servers. Clones share one
@@ -31,7 +32,7 @@ struct Owner {
 
 impl Drop for Owner {
     fn drop(&mut self) {
-        self.shared.closed.store(true, Ordering::Relaxed);
+        self.shared.close();
         let servers = std::mem::take(&mut self.shared.state.lock().servers);
         drop(servers);
     }
@@ -40,6 +41,12 @@ impl Drop for Owner {
 /// What ends and the network share.
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// Notified when a link's [`Flow`] changes, for the messages it holds.
+    flow_changed: Condvar,
+    /// Whether any link fault beyond the course was ever set. Until then
+    /// calls never look at them: in sim each look is a scheduling point,
+    /// and the course's scenarios must replay exactly as before.
+    link_faults: AtomicBool,
     total_count: AtomicU64,
     total_bytes: AtomicU64,
     closed: AtomicBool,
@@ -59,6 +66,7 @@ struct State {
 struct EndState {
     enabled: bool,
     server: Option<String>,
+    link: LinkFaults,
 }
 
 /// Where a call goes, read when it is sent.
@@ -77,6 +85,8 @@ impl Network {
     pub fn new() -> Network {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::default()),
+            flow_changed: Condvar::new(),
+            link_faults: AtomicBool::new(false),
             total_count: AtomicU64::new(0),
             total_bytes: AtomicU64::new(0),
             closed: AtomicBool::new(false),
@@ -107,6 +117,12 @@ impl Network {
     /// off within [`LIVENESS_POLL`](crate::LIVENESS_POLL).
     pub fn enable(&self, end: &str, enabled: bool) -> Result<(), SetupError> {
         self.with_end(end, |state| state.enabled = enabled)
+    }
+
+    /// [`Network::with_end`] for a link fault beyond the course.
+    fn with_link(&self, end: &str, f: impl FnOnce(&mut LinkFaults)) -> Result<(), SetupError> {
+        self.0.shared.link_faults.store(true, Ordering::Relaxed);
+        self.with_end(end, |state| f(&mut state.link))
     }
 
     fn with_end(&self, end: &str, f: impl FnOnce(&mut EndState)) -> Result<(), SetupError> {
@@ -156,6 +172,71 @@ impl Network {
         self.0.shared.state.lock().faults.long_reordering = long_reordering;
     }
 
+    /// What the end's link does with requests from now on, beyond the
+    /// course's model (see [`Flow`]). Requests held so far go on or are
+    /// lost as the new flow says.
+    pub fn set_requests(&self, end: &str, flow: Flow) -> Result<(), SetupError> {
+        self.with_link(end, |link| link.requests = flow)?;
+        self.0.shared.flow_changed.notify_all();
+        Ok(())
+    }
+
+    /// What the end's link does with replies from now on, beyond the
+    /// course's model (see [`Flow`]). Replies held so far go on or are lost
+    /// as the new flow says.
+    pub fn set_replies(&self, end: &str, flow: Flow) -> Result<(), SetupError> {
+        self.with_link(end, |link| link.replies = flow)?;
+        self.0.shared.flow_changed.notify_all();
+        Ok(())
+    }
+
+    /// Whether the end's link keeps a copy of every request it delivers
+    /// from now on (the latest [`MAX_COPIES`](crate::link::MAX_COPIES)),
+    /// for [`Network::redeliver`]. Turning it off forgets the copies.
+    pub fn record(&self, end: &str, recording: bool) -> Result<(), SetupError> {
+        self.with_link(end, |link| {
+            link.recording = recording;
+            if !recording {
+                link.copies.clear();
+            }
+        })
+    }
+
+    /// Delivers the oldest request copy the end's link holds again, as a
+    /// duplicate the network made: to the server now at the end's name,
+    /// even if the end is disabled since, since the copy is already on the
+    /// wire. Its handler runs on a thread of its own and its reply is lost.
+    /// Whether there was a copy and a server to take it.
+    pub fn redeliver(&self, end: &str) -> Result<bool, SetupError> {
+        let delivery = {
+            let mut state = self.0.shared.state.lock();
+            let Some(end_state) = state.ends.get_mut(end) else {
+                return Err(SetupError::UnknownEnd {
+                    name: end.to_string(),
+                });
+            };
+            let copy = end_state.link.copies.pop_front();
+            let name = end_state.server.clone();
+            copy.zip(name.and_then(|name| state.servers.get(&name).cloned()))
+        };
+        let Some((copy, server)) = delivery else {
+            return Ok(false);
+        };
+        let name = format!("redelivered {}", copy.method);
+        drop(labrt::thread::spawn(name, move || {
+            let _ = server.dispatch(&copy.method, copy.signature, &copy.args);
+        }));
+        Ok(true)
+    }
+
+    /// How many request copies the end's link holds for
+    /// [`Network::redeliver`].
+    pub fn copies(&self, end: &str) -> Result<usize, SetupError> {
+        let mut copies = 0;
+        self.with_end(end, |state| copies = state.link.copies.len())?;
+        Ok(copies)
+    }
+
     /// Requests that reached the server now at `name`; 0 if there is none.
     pub fn count(&self, name: &str) -> u64 {
         self.0
@@ -180,7 +261,7 @@ impl Network {
     /// Stops the network: calls made from now on fail with
     /// [`RpcError::NetworkClosed`](crate::RpcError::NetworkClosed).
     pub fn cleanup(&self) {
-        self.0.shared.closed.store(true, Ordering::Relaxed);
+        self.0.shared.close();
     }
 }
 
@@ -200,6 +281,12 @@ impl std::fmt::Debug for Network {
 }
 
 impl Shared {
+    /// Stops the network; messages a link holds are lost.
+    fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        self.flow_changed.notify_all();
+    }
+
     pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::Relaxed)
     }
@@ -229,6 +316,52 @@ impl Shared {
     pub(crate) fn is_dead(&self, end: &str, server: &Server) -> bool {
         let state = self.state.lock();
         !state.live_server(end).is_some_and(|live| live.same(server))
+    }
+}
+
+/// What became of a message a link may hold back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Passage {
+    /// It went on; `waited` if it was held back first.
+    Passed { waited: bool },
+    /// The link lost it.
+    Lost,
+}
+
+impl Shared {
+    /// Waits while the end's link holds messages going `direction`, and
+    /// says whether this one goes on. An end that no longer exists passes.
+    pub(crate) fn pass(&self, end: &str, direction: Direction) -> Passage {
+        if !self.link_faults.load(Ordering::Relaxed) {
+            return Passage::Passed { waited: false };
+        }
+        let mut state = self.state.lock();
+        let mut waited = false;
+        loop {
+            let flow = state
+                .ends
+                .get(end)
+                .map_or(Flow::Pass, |end| end.link.flow(direction));
+            match flow {
+                Flow::Pass => return Passage::Passed { waited },
+                Flow::Drop => return Passage::Lost,
+                Flow::Hold if self.is_closed() => return Passage::Lost,
+                Flow::Hold => {
+                    waited = true;
+                    self.flow_changed.wait(&mut state);
+                }
+            }
+        }
+    }
+
+    /// Keeps a copy of a request delivered on `end`, if its link records.
+    pub(crate) fn record(&self, end: &str, copy: impl FnOnce() -> RequestCopy) {
+        if !self.link_faults.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Some(end) = self.state.lock().ends.get_mut(end) {
+            end.link.record(copy);
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod determinism;
 mod errors;
 mod faults;
 mod junk;
+mod links;
 
 use std::sync::Arc;
 

@@ -16,6 +16,25 @@
 //! find = "if quorum::is_majority(granted, self.peers) {"
 //! replace = "if granted == self.peers {"
 //! ```
+//!
+//! A mutant may be planted on a base instead of the reference itself: a
+//! named set of edits made first, such as the reference without its
+//! extras beyond the course, where they would hide the bug.
+//!
+//! ```toml
+//! [[base]]
+//! name = "course-raft"
+//! about = "the reference without pre-vote and check quorum"
+//! [[base.edit]]
+//! file = "raft/src/election.rs"
+//! find = "..."
+//! replace = "..."
+//!
+//! [[mutant]]
+//! name = "control-2A"
+//! base = "course-raft"                        # its edits come first
+//! ...
+//! ```
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -28,9 +47,26 @@ use super::MutantsError;
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalog {
-    /// The mutants, in the table's order.
+    /// The bases mutants may be planted on.
+    #[serde(default, rename = "base")]
+    pub bases: Vec<Base>,
+    /// The mutants, in the table's order, each with its base's edits
+    /// first once parsed.
     #[serde(rename = "mutant")]
     pub mutants: Vec<Mutant>,
+}
+
+/// Edits that make a variant of the reference mutants are planted on.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Base {
+    /// Its name, unique.
+    pub name: String,
+    /// What it is, in words.
+    pub about: String,
+    /// The edits that make it.
+    #[serde(rename = "edit")]
+    pub edits: Vec<Edit>,
 }
 
 /// One planted bug.
@@ -52,8 +88,11 @@ pub struct Mutant {
     /// never fail, or a test demands more than the course does.
     #[serde(default)]
     pub control: bool,
-    /// The edits that plant it.
-    #[serde(rename = "edit")]
+    /// The base it is planted on, if not the reference itself.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// The edits that plant it; once parsed, its base's come first.
+    #[serde(default, rename = "edit")]
     pub edits: Vec<Edit>,
 }
 
@@ -95,15 +134,34 @@ impl Catalog {
 
     /// Parses and checks a catalog's text.
     pub fn parse(text: &str) -> Result<Catalog, MutantsError> {
-        let catalog: Catalog = toml::from_str(text)
+        let mut catalog: Catalog = toml::from_str(text)
             .map_err(|e| MutantsError::Catalog(e.to_string().trim_end().to_string()))?;
+        let mut base_names = BTreeSet::new();
+        for base in &catalog.bases {
+            if !base_names.insert(&base.name) {
+                return Err(MutantsError::Catalog(format!(
+                    "two bases are named {}",
+                    base.name
+                )));
+            }
+        }
         let mut names = BTreeSet::new();
-        for mutant in &catalog.mutants {
-            if !names.insert(&mutant.name) {
+        for mutant in &mut catalog.mutants {
+            if !names.insert(mutant.name.clone()) {
                 return Err(MutantsError::Catalog(format!(
                     "two mutants are named {}",
                     mutant.name
                 )));
+            }
+            if let Some(name) = &mutant.base {
+                let Some(base) = catalog.bases.iter().find(|base| &base.name == name) else {
+                    return Err(MutantsError::Catalog(format!(
+                        "mutant {} is planted on {name}, which is no base",
+                        mutant.name
+                    )));
+                };
+                let own = std::mem::take(&mut mutant.edits);
+                mutant.edits = base.edits.iter().cloned().chain(own).collect();
             }
             if mutant.edits.is_empty() {
                 return Err(MutantsError::Catalog(format!(
@@ -151,5 +209,28 @@ mod tests {
                      [[mutant.edit]]\nfile = \"f\"\nfind = \"x\"\nreplace = \"y\"\n";
         let error = Catalog::parse(&twice.repeat(2)).unwrap_err().to_string();
         assert!(error.contains("two mutants are named a"), "{error}");
+    }
+
+    #[test]
+    fn a_mutant_on_a_base_makes_the_bases_edits_first() {
+        let text = "[[base]]\nname = \"b\"\nabout = \"a base\"\n\
+                    [[base.edit]]\nfile = \"f\"\nfind = \"x\"\nreplace = \"y\"\n\
+                    [[mutant]]\nname = \"control\"\npart = \"2A\"\nbug = \"none\"\nbase = \"b\"\n\
+                    [[mutant]]\nname = \"m\"\npart = \"2A\"\nbug = \"z\"\nbase = \"b\"\n\
+                    [[mutant.edit]]\nfile = \"f\"\nfind = \"y\"\nreplace = \"z\"\n";
+        let catalog = Catalog::parse(text).unwrap();
+        let finds = |m: &Mutant| m.edits.iter().map(|e| e.find.clone()).collect::<Vec<_>>();
+        assert_eq!(finds(&catalog.mutants[0]), ["x"]);
+        assert_eq!(finds(&catalog.mutants[1]), ["x", "y"]);
+
+        let unknown = text.replace(
+            "base = \"b\"\n[[mutant.edit]]",
+            "base = \"c\"\n[[mutant.edit]]",
+        );
+        let error = Catalog::parse(&unknown).unwrap_err().to_string();
+        assert!(
+            error.contains("mutant m is planted on c, which is no base"),
+            "{error}"
+        );
     }
 }

@@ -289,7 +289,10 @@ fn verdict(mutant: &Mutant, graded: &Graded, seeds: u64) -> Verdict {
     Verdict {
         name: mutant.name.clone(),
         part: mutant.part.clone(),
-        bug: mutant.bug.clone(),
+        bug: match &mutant.base {
+            Some(base) => format!("{} (on {base})", mutant.bug),
+            None => mutant.bug.clone(),
+        },
         control: mutant.control,
         killed: killing.len() as u64,
         seeds,

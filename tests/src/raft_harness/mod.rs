@@ -8,6 +8,7 @@
 mod applier;
 mod checks;
 mod cluster;
+mod links;
 mod report;
 mod summary;
 

@@ -3,6 +3,7 @@
 
 mod agreement;
 mod beyond;
+mod beyond_links;
 mod election;
 mod interleavings;
 mod persistence;
