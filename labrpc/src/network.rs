@@ -284,7 +284,9 @@ impl Shared {
     /// Stops the network; messages a link holds are lost.
     fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
-        self.flow_changed.notify_all();
+        if self.link_faults.load(Ordering::Relaxed) {
+            self.flow_changed.notify_all();
+        }
     }
 
     pub(crate) fn is_closed(&self) -> bool {

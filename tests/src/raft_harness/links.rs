@@ -42,24 +42,13 @@ impl RaftConfig {
         }
     }
 
-    /// Whether the link from `from` to `to` keeps copies of the requests it
-    /// delivers, for [`RaftConfig::redeliver`].
-    pub fn record(&self, from: usize, to: usize, recording: bool) {
-        let end = self.link(from, to);
-        self.0
-            .net
-            .record(&end, recording)
-            .expect("the harness made this end");
-    }
-
-    /// Delivers the oldest request the link from `from` to `to` recorded
-    /// again, as a duplicate arriving after everything since. Whether there
-    /// was one, and a live peer to take it.
-    pub fn redeliver(&self, from: usize, to: usize) -> bool {
-        let end = self.link(from, to);
-        self.0
-            .net
-            .redeliver(&end)
-            .expect("the harness made this end")
+    /// Every link back to the course's model: requests and replies pass.
+    pub fn clear_link_faults(&self) {
+        for from in 0..self.n() {
+            self.set_all_requests(from, true, Flow::Pass);
+            for to in (0..self.n()).filter(|&to| to != from) {
+                self.set_replies(from, to, Flow::Pass);
+            }
+        }
     }
 }

@@ -8,29 +8,14 @@
 //! only that the cluster recovers.
 
 use labrpc::Flow;
-use labrt::time::{Duration, Instant, sleep};
+use labrt::time::Duration;
 use tests::RaftConfig;
-use tests::raft_harness::rand_cmd;
 
-use crate::{cluster, plus};
+use crate::{cluster, heal, plus, wait_until};
 
-/// How often the scenarios look at the peers.
-const POLL: Duration = Duration::from_millis(10);
 /// How long a scenario waits for a peer cut off from everyone to stand for
 /// election in a given term: a few election timeouts.
 const STAND_WAIT: Duration = Duration::from_secs(5);
-
-/// Waits up to `limit` for `done`, polling; whether it came.
-fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while !done() {
-        if start.elapsed() >= limit {
-            return false;
-        }
-        sleep(POLL);
-    }
-    true
-}
 
 /// Peer `i`'s term and whether it claims to lead, read without recording
 /// the claim: these scenarios judge the claims themselves, naming the
@@ -41,19 +26,6 @@ fn state(cfg: &RaftConfig, i: usize) -> Option<(u64, bool)> {
 
 fn term(cfg: &RaftConfig, i: usize) -> u64 {
     state(cfg, i).map_or(0, |(term, _)| term)
-}
-
-/// Every link back to the course's model, every peer connected, and one
-/// command agreed on by all.
-fn heal(cfg: &RaftConfig) {
-    for i in 0..cfg.n() {
-        cfg.set_all_requests(i, true, Flow::Pass);
-        for j in (0..cfg.n()).filter(|&j| j != i) {
-            cfg.set_replies(i, j, Flow::Pass);
-        }
-        cfg.connect(i);
-    }
-    cfg.one(&rand_cmd(), cfg.n(), true);
 }
 
 /// How long a deposed leader that hears only replies may take to step
