@@ -224,6 +224,7 @@ bench:
 	$(CARGO) bench -p tests --bench raft
 	$(CARGO) bench -p tests --bench kvraft
 	$(CARGO) bench -p tests --bench shardkv
+	$(CARGO) bench -p tests --bench logging
 	$(CARGO) bench -p linearizability --bench checker
 
 ## Formatting and lints, of the reference and of its handout.

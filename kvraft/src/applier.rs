@@ -56,12 +56,23 @@ impl Node {
         // was damaged on its way; every replica skips it alike, and whoever
         // waits on it is told to retry.
         let outcome = match labcodec::decode::<Command>(command) {
-            Ok(command) => Outcome::Applied {
-                term,
-                client_id: command.client_id,
-                seq: command.seq,
-                output: st.machine.apply(&command),
-            },
+            Ok(command) => {
+                tracing::debug!(
+                    target: "kv",
+                    peer = self.me,
+                    index,
+                    client = command.client_id,
+                    seq = command.seq,
+                    op = ?command.op,
+                    "apply op"
+                );
+                Outcome::Applied {
+                    term,
+                    client_id: command.client_id,
+                    seq: command.seq,
+                    output: st.machine.apply(&command),
+                }
+            }
             Err(_) => Outcome::Unknown,
         };
         if let Some(waiting) = st.waiting.get_mut(&index) {
@@ -94,6 +105,7 @@ impl Node {
         );
         st.machine = machine;
         st.last_applied = index;
+        tracing::debug!(target: "kv", peer = self.me, index, "install snapshot");
         for (_, waiting) in st.waiting.range_mut(..=index) {
             waiting.outcome.get_or_insert(Outcome::Unknown);
         }
@@ -103,6 +115,7 @@ impl Node {
         let Some(max) = self.maxraftstate else { return };
         if self.rf.persist_bytes() * 100 >= max * SNAPSHOT_AT_PERCENT {
             let snapshot = labcodec::encode(&(st.last_applied, &st.machine));
+            tracing::debug!(target: "kv", peer = self.me, index = st.last_applied, bytes = snapshot.len(), "snapshot");
             self.rf.snapshot(st.last_applied, snapshot);
         }
     }

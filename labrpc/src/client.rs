@@ -56,6 +56,29 @@ impl ClientEnd {
         A: Serialize + 'static,
         R: DeserializeOwned + 'static,
     {
+        let sent = tracing::enabled!(target: "net", tracing::Level::TRACE)
+            .then(labrt::time::log_clock)
+            .flatten();
+        let mut server = None;
+        let result = self.exchange(method, args, &mut server);
+        if let Some(sent) = sent {
+            log_call(&self.name, server.as_deref(), method, sent, &result);
+        }
+        result
+    }
+
+    /// [`ClientEnd::call_method`]'s work; `server` gets the name the end
+    /// led to, for the log.
+    fn exchange<A, R>(
+        &self,
+        method: &str,
+        args: &A,
+        server: &mut Option<Arc<str>>,
+    ) -> Result<R, RpcError>
+    where
+        A: Serialize + 'static,
+        R: DeserializeOwned + 'static,
+    {
         if self.net.is_closed() {
             return Err(RpcError::NetworkClosed);
         }
@@ -66,6 +89,7 @@ impl ClientEnd {
             return Err(RpcError::RequestLost);
         }
         let route = net.route(&self.name);
+        *server = route.name.clone();
         let mut rng = labrt::rand::rng();
         let Some(server) = route.server else {
             sleep(fate::dead_link_delay(route.faults, &mut rng));
@@ -143,6 +167,35 @@ impl ClientEnd {
             return Err(RpcError::ServerGone);
         }
         Ok(reply)
+    }
+}
+
+/// Logs a call's fate on topic `net`: a delivered reply at trace level,
+/// every fault at debug.
+fn log_call<R>(
+    end: &str,
+    server: Option<&str>,
+    method: &str,
+    sent: Duration,
+    result: &Result<R, RpcError>,
+) {
+    let sent_us = sent.as_micros() as u64;
+    let server = server.unwrap_or("");
+    match result {
+        Ok(_) => {
+            tracing::trace!(target: "net", end, server, method, outcome = "delivered", sent_us, "rpc");
+        }
+        Err(error) => {
+            let outcome = match error {
+                RpcError::RequestLost => "request lost",
+                RpcError::ReplyLost => "reply lost",
+                RpcError::Unreachable => "unreachable",
+                RpcError::ServerGone => "server gone",
+                RpcError::NetworkClosed => "network closed",
+                _ => "error",
+            };
+            tracing::debug!(target: "net", end, server, method, outcome, sent_us, "rpc");
+        }
     }
 }
 

@@ -65,7 +65,7 @@ struct State {
 #[derive(Default)]
 struct EndState {
     enabled: bool,
-    server: Option<String>,
+    server: Option<Arc<str>>,
     link: LinkFaults,
 }
 
@@ -74,6 +74,8 @@ pub(crate) struct Route {
     pub faults: Faults,
     /// The server, if the end is enabled and connected to a live name.
     pub server: Option<Server>,
+    /// The name the end is connected to, for logs.
+    pub name: Option<Arc<str>>,
 }
 
 impl Network {
@@ -109,7 +111,7 @@ impl Network {
     /// Points the end at whatever server has the name `server`, now or
     /// later: the name is resolved on every call.
     pub fn connect(&self, end: &str, server: impl Into<String>) -> Result<(), SetupError> {
-        let server = server.into();
+        let server: Arc<str> = server.into().into();
         self.with_end(end, |state| state.server = Some(server))
     }
 
@@ -217,7 +219,7 @@ impl Network {
             };
             let copy = end_state.link.copies.pop_front();
             let name = end_state.server.clone();
-            copy.zip(name.and_then(|name| state.servers.get(&name).cloned()))
+            copy.zip(name.and_then(|name| state.servers.get(&*name).cloned()))
         };
         let Some((copy, server)) = delivery else {
             return Ok(false);
@@ -310,6 +312,7 @@ impl Shared {
         Route {
             faults: state.faults,
             server: state.live_server(end).cloned(),
+            name: state.ends.get(end).and_then(|end| end.server.clone()),
         }
     }
 

@@ -16,6 +16,16 @@ use crossbeam_channel::RecvTimeoutError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant(Duration);
 
+/// The run's clock as an offset from its origin, read without a
+/// scheduling point, for logs: a simulated run that logs takes the very
+/// schedule it takes without logging. None outside a run.
+pub fn log_clock() -> Option<Duration> {
+    context::try_with(|ctx| match ctx? {
+        Ctx::Sim(kernel) => Some(kernel.now()),
+        Ctx::Real(_) => Some(std::time::Instant::now() - real_origin()),
+    })
+}
+
 /// The origin of the real clock, shared by every real run of the process.
 fn real_origin() -> std::time::Instant {
     static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();

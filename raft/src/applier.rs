@@ -48,6 +48,14 @@ impl Node {
             }
             drop(st);
             for msg in applies {
+                match &msg {
+                    ApplyMsg::Command { index, .. } => {
+                        tracing::debug!(target: "apply", peer = self.me, index, "apply");
+                    }
+                    ApplyMsg::Snapshot { index, .. } => {
+                        tracing::debug!(target: "apply", peer = self.me, snapshot_index = index, "apply");
+                    }
+                }
                 if self.killed() || apply_tx.send(msg).is_err() {
                     return;
                 }

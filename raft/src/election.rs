@@ -24,6 +24,7 @@ impl State {
             return self.start_election();
         }
         self.reset_election_timer();
+        tracing::debug!(target: "election", peer = self.me, term = self.current_term + 1, "pre-vote");
         let mut granted = vec![false; self.peers];
         granted[self.me] = true;
         self.pre_votes = Some((self.current_term + 1, granted));
@@ -65,6 +66,34 @@ impl State {
     /// up-to-date candidate for a newer term, unless this peer leads or has
     /// heard from its leader lately.
     pub fn handle_request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {
+        let reply = self.request_vote(args);
+        let why = match () {
+            _ if reply.vote_granted => "granted",
+            _ if args.term < self.current_term => "stale term",
+            _ if self.is_leader() => "leads",
+            _ if !self
+                .log
+                .is_up_to_date(args.last_log_index, args.last_log_term) =>
+            {
+                "log not up to date"
+            }
+            _ if args.pre_vote => "heard from a leader lately",
+            _ => "voted for another",
+        };
+        tracing::debug!(
+            target: "election",
+            peer = self.me,
+            term = args.term,
+            candidate = args.candidate_id,
+            pre_vote = args.pre_vote,
+            granted = reply.vote_granted,
+            why,
+            "vote"
+        );
+        reply
+    }
+
+    fn request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {
         let refused = RequestVoteReply {
             term: self.current_term,
             vote_granted: false,

@@ -53,6 +53,7 @@ impl State {
     pub fn save(&mut self) {
         if self.unsaved {
             let state = self.encode_persistent();
+            tracing::trace!(target: "persist", peer = self.me, bytes = state.len(), "persist");
             self.persister.save_raft_state(state);
             self.unsaved = false;
         }
@@ -61,6 +62,7 @@ impl State {
     /// Saves term, vote and log together with a new snapshot, atomically.
     pub fn save_with_snapshot(&mut self, snapshot: Vec<u8>) {
         let state = self.encode_persistent();
+        tracing::trace!(target: "persist", peer = self.me, bytes = state.len(), snapshot = snapshot.len(), "persist");
         self.persister.save(state, snapshot);
         self.unsaved = false;
     }

@@ -110,7 +110,31 @@ impl State {
     /// AppendEntries receiver (figure 2). Saves term and log before the
     /// reply leaves.
     pub fn handle_append_entries(&mut self, args: AppendEntriesArgs) -> AppendEntriesReply {
+        let (leader, term, prev_index) = (args.leader_id, args.term, args.prev_log_index);
+        let entries = args.entries.len();
+        let commit = self.commit_index;
         let reply = self.append_entries(args);
+        let why = match reply.conflict_term {
+            _ if reply.success => "",
+            _ if term < reply.term => "stale term",
+            Some(_) => "another term at prev_index",
+            None if reply.log_len > 0 && reply.log_len <= prev_index => "log too short",
+            None => "refused",
+        };
+        tracing::debug!(
+            target: "replication",
+            peer = self.me,
+            leader,
+            term,
+            prev_index,
+            entries,
+            ok = reply.success,
+            why,
+            "append"
+        );
+        if self.commit_index > commit {
+            tracing::debug!(target: "replication", peer = self.me, index = self.commit_index, term = self.current_term, "commit");
+        }
         self.save();
         reply
     }
@@ -249,6 +273,7 @@ impl State {
         let index = quorum::majority_match(&match_index);
         if index > self.commit_index && self.log.term(index) == Some(self.current_term) {
             self.commit_index = index;
+            tracing::debug!(target: "replication", peer = self.me, index, term = self.current_term, "commit");
             // Followers hear of it now, not at the next heartbeat.
             self.replicate_now = true;
         }

@@ -29,13 +29,29 @@ impl State {
             self.last_applied
         );
         self.log.compact_through(index);
+        tracing::debug!(target: "snapshot", peer = self.me, index, "snapshot");
         self.save_with_snapshot(snapshot);
     }
 
     /// InstallSnapshot receiver (figure 13, one chunk). Saves state and
     /// snapshot together before the reply leaves.
     pub fn handle_install_snapshot(&mut self, args: InstallSnapshotArgs) -> InstallSnapshotReply {
+        let (leader, index, term) = (
+            args.leader_id,
+            args.last_included_index,
+            args.last_included_term,
+        );
+        let commit = self.commit_index;
         let reply = self.install_snapshot(args);
+        tracing::debug!(
+            target: "snapshot",
+            peer = self.me,
+            leader,
+            index,
+            term,
+            installed = self.commit_index > commit,
+            "install"
+        );
         self.save();
         reply
     }

@@ -72,6 +72,17 @@ pub(crate) enum Role {
     },
 }
 
+impl Role {
+    /// The role's name, for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::Candidate { .. } => "candidate",
+            Role::Leader { .. } => "leader",
+        }
+    }
+}
+
 /// A leader's view of one follower: figure 2's nextIndex and matchIndex,
 /// plus what paces the sends to it.
 #[derive(Debug)]
@@ -203,6 +214,7 @@ impl State {
             self.reset_election_timer();
         }
         self.pre_votes = None;
+        tracing::debug!(target: "election", peer = self.me, term, role = role.name(), reason, "role");
         self.role = role;
     }
 

@@ -75,12 +75,14 @@ impl Section {
     /// Prints the start line `{description} ...` and notes the time and
     /// the RPCs sent on `net` so far.
     pub(crate) fn begin(description: &str, net: &Network) -> Section {
+        tracing::info!(target: "harness", description, "begin");
         start(description);
         Section::mark(net)
     }
 
     /// As [`Section::begin`], printing `line` exactly as given.
     pub(crate) fn begin_verbatim(line: &str, net: &Network) -> Section {
+        tracing::info!(target: "harness", description = line, "begin");
         start_verbatim(line);
         Section::mark(net)
     }
@@ -131,6 +133,11 @@ pub(crate) fn seed(i: u64, count: u64) {
             lines.held = None;
         }
     });
+}
+
+/// The runner replays a failed seed: its lines were printed already.
+pub(crate) fn replaying() {
+    LINES.with_borrow_mut(|lines| lines.mode = Mode::Quiet);
 }
 
 /// Every one of `count` seeds passed: prints the lines held from the first.

@@ -52,6 +52,7 @@ pub mod ctrler_harness;
 mod ends;
 mod history;
 pub mod kv_harness;
+pub mod logging;
 mod peer_table;
 pub mod raft_harness;
 mod runner;

@@ -4,12 +4,19 @@
 use std::ffi::OsStr;
 use std::fmt;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Duration;
 
-use labrt::{Backend, Config};
+use labrt::{Backend, Config, Failure};
+use tracing::Dispatch;
 
 use crate::course_lines;
+use crate::logging::{self, with_log};
+
+/// Where the logs of replayed failures go, if not under the target
+/// directory.
+pub const ENV_LOG_DIR: &str = "LAB_LOG_DIR";
 
 /// How many consecutive seeds each sim test runs with.
 pub const ENV_SEEDS: &str = "LAB_SEEDS";
@@ -25,6 +32,8 @@ enum EnvError {
         /// The value found.
         value: String,
     },
+    /// `LAB_LOG` is not a filter.
+    Log(String),
 }
 
 /// The number of seeds `LAB_SEEDS` asks for; unset or empty is one.
@@ -41,18 +50,30 @@ fn seeds_from(value: Option<&OsStr>) -> Result<u64, EnvError> {
     }
 }
 
-/// The run's configuration and number of seeds, from the environment.
-fn from_env() -> Result<(Config, u64), EnvError> {
+/// What the environment asks of a test: the run's configuration, the
+/// number of seeds, and where `LAB_LOG` sends events, if anywhere.
+struct Settings {
+    config: Config,
+    seeds: u64,
+    log: Option<Dispatch>,
+}
+
+fn from_env() -> Result<Settings, EnvError> {
     let config = Config::try_from_env().map_err(EnvError::Labrt)?;
     let seeds = seeds_from(std::env::var_os(ENV_SEEDS).as_deref())?;
-    Ok((config, seeds))
+    let log = logging::filter_from_env().map_err(EnvError::Log)?;
+    Ok(Settings {
+        config,
+        seeds,
+        log: log.map(logging::to_stderr),
+    })
 }
 
 /// [`from_env`], checked once per process: a bad value is reported once
 /// and ends the process with status 2, rather than failing every test the
 /// same way. Each test still draws its own fresh seed when `LAB_SEED` is
 /// unset.
-fn settings() -> (Config, u64) {
+fn settings() -> Settings {
     static CHECKED: Once = Once::new();
     // Other tests wait here while the first one reports and exits.
     CHECKED.call_once(|| {
@@ -78,8 +99,7 @@ fn stop(error: &EnvError) -> ! {
 /// A bad `LAB_RUNTIME`, `LAB_SEED` or `LAB_SEEDS` ends the whole process
 /// with a message and status 2.
 pub fn run(body: impl Fn()) {
-    let (config, count) = settings();
-    run_as(config, count, body);
+    run_as(settings(), body);
 }
 
 /// [`run`], with preemption at unlock in sim up to `max` of virtual time
@@ -88,21 +108,34 @@ pub fn run(body: impl Fn()) {
 /// sim cannot reach without it. Real runs ignore it; failures print it in
 /// their replay command.
 pub fn run_preempting(max: Duration, body: impl Fn()) {
-    let (config, count) = settings();
-    run_as(config.with_preemption(max), count, body);
+    let settings = settings();
+    let config = settings.config.with_preemption(max);
+    run_as(Settings { config, ..settings }, body);
 }
 
-/// Runs `body` with `config`, on `count` seeds from its seed in sim.
-fn run_as(config: Config, count: u64, body: impl Fn()) {
+/// Runs `body` as `settings` say, on their seeds from their seed in sim.
+fn run_as(settings: Settings, body: impl Fn()) {
+    let Settings {
+        config,
+        seeds: count,
+        log,
+    } = settings;
     if config.backend == Backend::Real {
-        let report = config.run(&body);
+        let report = with_log(log.as_ref(), || config.run(&body));
         println!("  {report}");
         return;
     }
     for i in 0..count {
         let seed = config.seed.wrapping_add(i);
         course_lines::seed(i, count);
-        let outcome = Config { seed, ..config }.try_run(&body);
+        let run = Config { seed, ..config };
+        let outcome = with_log(log.as_ref(), || run.try_run(&body));
+        // Without logs, the failing seed runs again with every event
+        // written to a file: sim replays it exactly.
+        let outcome = match outcome {
+            Err(failure) if log.is_none() => Err(with_replay_log(run, failure, &body)),
+            outcome => outcome.map_err(|failure| failure.to_string()),
+        };
         match outcome {
             Ok(report) if count == 1 => match report.trace {
                 Some(trace) => println!("  seed {seed} trace {:08x}", trace as u32),
@@ -134,6 +167,70 @@ fn run_as(config: Config, count: u64, body: impl Fn()) {
     course_lines::reset();
 }
 
+/// Replays `run`, which failed with `failure`, writing every event to a
+/// file, and returns the failure's report with the file's path, or with
+/// why there is none. The replay fails the same way unless something
+/// escapes labrt.
+fn with_replay_log(run: Config, failure: Box<Failure>, body: &impl Fn()) -> String {
+    let test = failure.test.clone().unwrap_or_else(|| "run".to_string());
+    let path = log_dir().join(format!(
+        "{}-seed{}.jsonl",
+        test.replace("::", "."),
+        run.seed
+    ));
+    let log = match logging::to_file(&path, &test, Some(run.seed), "sim") {
+        Ok(log) => log,
+        Err(error) => {
+            return format!(
+                "{failure}
+  (no log: {}: {error})",
+                path.display()
+            );
+        }
+    };
+    course_lines::replaying();
+    let replay = with_log(Some(&log), || run.try_run(body));
+    drop(log);
+    if let Err(again) = &replay {
+        // A failure to mark it only loses the mark.
+        let _ = logging::append_failure(&path, again.elapsed, &again.kind.to_string());
+    }
+    match replay {
+        Err(again) if again.kind == failure.kind && again.elapsed == failure.elapsed => format!(
+            "{failure}
+  log: {} (the replay, every event; `lab view` draws it, `lab logs` \
+             prints it)",
+            path.display()
+        ),
+        Err(again) => format!(
+            "{failure}
+  (the replay with every event logged failed otherwise, at {:.3}s: {}; \
+             something escapes labrt. Its log: {})",
+            again.elapsed.as_secs_f64(),
+            again.kind,
+            path.display()
+        ),
+        Ok(_) => format!(
+            "{failure}
+  (the replay with every event logged passed: something escapes labrt. \
+             Its log: {})",
+            path.display()
+        ),
+    }
+}
+
+/// `LAB_LOG_DIR`, or `lab-logs` in the target directory the test binary
+/// was built in (`target/<profile>/deps/<binary>`), or `lab-logs` here.
+fn log_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(ENV_LOG_DIR).filter(|dir| !dir.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let target = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.ancestors().nth(3).map(PathBuf::from));
+    target.unwrap_or_default().join("lab-logs")
+}
+
 impl fmt::Display for EnvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -142,6 +239,13 @@ impl fmt::Display for EnvError {
                 f,
                 "{ENV_SEEDS}={value:?} is not a number of seeds; use a positive integer such as \
                  {ENV_SEEDS}=100, or leave it unset for one seed"
+            ),
+            EnvError::Log(message) => write!(
+                f,
+                "{message}; use topics and levels such as {}=debug or \
+                 {}=election=debug,net=info, or leave it unset",
+                logging::ENV_LOG,
+                logging::ENV_LOG
             ),
         }
     }
@@ -286,11 +390,154 @@ mod tests {
                 "LAB_RUNTIME=\"bogus\" is not a backend",
             ),
             ("LAB_SEEDS", "0", "LAB_SEEDS=\"0\" is not a number of seeds"),
+            (
+                "LAB_LOG",
+                "election=loud",
+                "LAB_LOG=\"election=loud\" is not a filter",
+            ),
         ] {
             let (code, stderr) = probes_with(var, value);
             assert_eq!(code, Some(2), "{var}={value}: {stderr}");
             assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
             assert!(stderr.contains(says), "{stderr}");
         }
+    }
+
+    /// A Raft cluster's election, then a failure of the harness's: the
+    /// probe the replay checks below run.
+    fn election_then_failure() {
+        let cfg = crate::RaftConfig::new(crate::Setup {
+            peers: 3,
+            ..crate::Setup::default()
+        });
+        cfg.check_one_leader();
+        cfg.fail("the probe fails on purpose after an election");
+    }
+
+    #[test]
+    #[ignore = "fails on purpose: run by the replay checks below, in a process of its own"]
+    fn replay_probe() {
+        super::run(election_then_failure);
+    }
+
+    /// Whether [`replay_probe_differing`] has run in this process.
+    static DIFFERING_RAN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    #[test]
+    #[ignore = "fails on purpose: run by the replay checks below, in a process of its own"]
+    fn replay_probe_differing() {
+        super::run(|| {
+            // Something outside labrt: only the first run fails.
+            if !DIFFERING_RAN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                election_then_failure();
+            }
+        });
+    }
+
+    /// Runs an ignored probe of this binary in sim with seed 5 and logs
+    /// going to `dir`; returns its stdout and stderr, together.
+    fn replay_probe_output(probe: &str, dir: &std::path::Path) -> String {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let output = Command::new(exe)
+            .args([probe, "--exact", "--ignored", "--nocapture"])
+            .env("LAB_RUNTIME", "sim")
+            .env("LAB_SEED", "5")
+            .env_remove("LAB_SEEDS")
+            .env_remove("LAB_LOG")
+            .env(super::ENV_LOG_DIR, dir)
+            .output()
+            .expect("the test binary runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        format!("{stdout}{stderr}")
+    }
+
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("lab-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_failing_sim_test_is_replayed_with_every_event_logged() {
+        let dir = scratch_dir("replay-log");
+        let output = replay_probe_output("runner::tests::replay_probe", &dir);
+        let path = dir.join("runner.tests.replay_probe-seed5.jsonl");
+        assert!(
+            output.contains(&format!("  log: {} (the replay", path.display())),
+            "{output}"
+        );
+        assert!(output.contains("the probe fails on purpose"), "{output}");
+        assert!(output.contains("replay: "), "{output}");
+        let log = std::fs::read_to_string(&path).expect("the replay's log");
+        let lines: Vec<serde_json::Value> = log
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect();
+        assert_eq!(lines[0]["lab_log"], 1);
+        assert_eq!(lines[0]["test"], "runner::tests::replay_probe");
+        assert_eq!(lines[0]["seed"], 5);
+        let has = |topic: &str, msg: &str| {
+            lines[1..]
+                .iter()
+                .any(|l| l["topic"] == topic && l["msg"] == msg)
+        };
+        assert!(has("election", "role") && has("election", "vote"), "{log}");
+        assert!(has("net", "rpc") && has("harness", "restart"), "{log}");
+        let leader = lines[1..]
+            .iter()
+            .find(|l| l["msg"] == "role" && l["f"]["role"] == "leader")
+            .expect("a leader's role change");
+        assert!(leader["peer"].as_u64().is_some_and(|p| p < 3), "{leader}");
+        let times: Vec<u64> = lines[1..]
+            .iter()
+            .map(|l| l["t_us"].as_u64().unwrap())
+            .collect();
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "times go back");
+
+        // The failure closes the log, at the time of the run's failure.
+        let last = lines.last().unwrap();
+        assert_eq!(
+            (&last["msg"], &last["level"]),
+            (&"fail".into(), &"error".into())
+        );
+        assert!(
+            last["f"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("the probe fails on purpose")),
+            "{last}"
+        );
+        let at = output
+            .lines()
+            .find_map(|l| l.split("virtual time ").nth(1))
+            .and_then(|t| t.trim_end_matches('s').parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no virtual time in {output}"));
+        let logged = last["t_us"].as_u64().unwrap() as f64 / 1e6;
+        assert!(
+            (logged - at).abs() < 0.001,
+            "failed at {at}s, logged at {logged}s"
+        );
+
+        // A seed's log is the same, byte for byte, on every run.
+        let again = scratch_dir("replay-log-again");
+        replay_probe_output("runner::tests::replay_probe", &again);
+        let second = std::fs::read(again.join("runner.tests.replay_probe-seed5.jsonl"));
+        assert!(
+            second.is_ok_and(|second| second == log.as_bytes()),
+            "the logs differ"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&again);
+    }
+
+    #[test]
+    fn a_replay_that_does_not_fail_alike_is_reported() {
+        let dir = scratch_dir("replay-differs");
+        let output = replay_probe_output("runner::tests::replay_probe_differing", &dir);
+        assert!(
+            output.contains("(the replay with every event logged passed: something escapes labrt"),
+            "{output}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -130,6 +130,7 @@ impl<S: RaftServer, X> Servers<S, X> {
     /// Enables (`up`) or disables the links between server `i` and each
     /// server of `others`, both ways.
     pub(crate) fn set_links(&self, i: usize, others: &[usize], up: bool) {
+        crate::logging::links(i, others, up);
         let mut state = self.state.lock();
         for &j in others {
             for (from, to) in [(i, j), (j, i)] {
@@ -158,6 +159,7 @@ impl<S: RaftServer, X> Servers<S, X> {
     /// persister is superseded (so no reply can rest on a write the copy
     /// misses), killed, and its slot cleared.
     pub(crate) fn shutdown(&self, i: usize) {
+        tracing::debug!(target: "harness", peer = i, "crash");
         self.set_links(i, &self.all(), false);
         self.net.delete_server(&self.name(i));
         let server = {
@@ -184,6 +186,7 @@ impl<S: RaftServer, X> Servers<S, X> {
             slot.persister = slot.persister.copy();
             slot.persister.clone()
         };
+        crate::logging::restart(i, &self.name(i), &ends);
         let ends = ends.into_iter().map(|(_, end)| end).collect();
         let server = start(ends, persister);
         self.state.lock().slots[i].server = Some(server.clone());

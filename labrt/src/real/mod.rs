@@ -107,7 +107,11 @@ impl RealRun {
         };
         self.spawned.fetch_add(1, Ordering::Relaxed);
         let run = self.clone();
+        // A pooled OS thread logs where its spawner logs, as the threads
+        // of a simulated run, which share their run's OS thread, do.
+        let log = tracing::dispatcher::get_default(tracing::Dispatch::clone);
         pool::execute(Box::new(move || {
+            let _log = tracing::dispatcher::set_default(&log);
             let _ctx = context::enter(Ctx::Real(run.clone()));
             let _name = crate::thread::set_real_name(name.clone());
             if let Err(payload) = catch_unwind(AssertUnwindSafe(job)) {

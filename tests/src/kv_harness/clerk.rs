@@ -75,6 +75,13 @@ impl TestClerk {
     /// Runs `input`, counts it, and records it in `log` as `client`'s if
     /// given. Returns what a get read ("" for a write).
     pub fn run(&mut self, input: KvInput, log: Option<(&History, usize)>) -> String {
+        let (op, key, value) = match &input {
+            KvInput::Get { key } => ("Get", key.as_str(), ""),
+            KvInput::Put { key, value } => ("Put", key.as_str(), value.as_str()),
+            KvInput::Append { key, value } => ("Append", key.as_str(), value.as_str()),
+        };
+        let op_id = self.cfg.0.ops.load(Ordering::Relaxed);
+        tracing::debug!(target: "kv", client = self.id, op, key, value, id = op_id, "call");
         let call = log.map(|(history, _)| history.now());
         let output = match &input {
             KvInput::Get { key } => self.clerk.get(key),
@@ -88,6 +95,7 @@ impl TestClerk {
             }
         };
         self.cfg.0.ops.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(target: "kv", client = self.id, op, key, value = output.as_str(), id = op_id, "return");
         if let (Some((history, client)), Some(call)) = (log, call) {
             let ret = history.now();
             let op = Operation::returned(client, input, call, KvValue::of(&output), ret);

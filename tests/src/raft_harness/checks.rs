@@ -82,6 +82,7 @@ impl RaftConfig {
     /// `start` on peer `i`, if it runs: `Some((index, term))` if it leads.
     pub fn start(&self, i: usize, command: &impl Serialize) -> Option<(u64, u64)> {
         let (index, term) = self.raft(i)?.start(labcodec::encode(command))?;
+        tracing::debug!(target: "harness", peer = i, index, term, "start");
         self.observe_leader(term, i);
         Some((index, term))
     }

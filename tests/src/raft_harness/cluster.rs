@@ -19,6 +19,8 @@ impl RaftConfig {
     }
 
     fn set_connected(&self, i: usize, connected: bool) {
+        let others: Vec<usize> = (0..self.0.n).collect();
+        crate::logging::links(i, &others, connected);
         let mut state = self.0.state.lock();
         state.peers[i].connected = connected;
         for j in 0..self.0.n {
@@ -39,6 +41,9 @@ impl RaftConfig {
     /// persisted. Later writes by the killed instance go to a persister no
     /// one reads, as after a real crash.
     pub fn crash1(&self, i: usize) {
+        if self.raft(i).is_some() {
+            tracing::debug!(target: "harness", peer = i, "crash");
+        }
         self.disconnect(i);
         self.0.net.delete_server(&i.to_string());
         let raft = {
@@ -80,6 +85,7 @@ impl RaftConfig {
             }
             persister
         };
+        crate::logging::restart(i, &i.to_string(), &ends);
         let (apply_tx, apply_rx) = chan::unbounded();
         let ends = ends.into_iter().map(|(_, end)| end).collect();
         let raft = raft::make(ends, i, persister, apply_tx)
