@@ -66,7 +66,9 @@ fn snap_common(description: &str, faults: Faults) {
             cfg.one(&rand_cmd(), n, true);
         }
         let size = cfg.log_size();
-        assert!(size < MAX_LOG_SIZE, "Log size too large: {size} bytes");
+        if size >= MAX_LOG_SIZE {
+            cfg.fail(format_args!("Log size too large: {size} bytes"));
+        }
 
         if faults.disconnect {
             // A follower that may be behind, and need a snapshot.
@@ -156,7 +158,9 @@ fn snapshot_all_crash_2d() {
             let index1 = cfg.one(&rand_cmd(), 3, true);
             crash_and_restart_all(&cfg);
             let index2 = cfg.one(&rand_cmd(), 3, true);
-            assert!(index2 > index1, "index decreased from {index1} to {index2}");
+            if index2 <= index1 {
+                cfg.fail(format_args!("index decreased from {index1} to {index2}"));
+            }
         }
         cfg.end();
     });
