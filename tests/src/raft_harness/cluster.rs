@@ -41,9 +41,6 @@ impl RaftConfig {
     /// persisted. Later writes by the killed instance go to a persister no
     /// one reads, as after a real crash.
     pub fn crash1(&self, i: usize) {
-        if self.raft(i).is_some() {
-            tracing::debug!(target: "harness", peer = i, "crash");
-        }
         self.disconnect(i);
         self.0.net.delete_server(&i.to_string());
         let raft = {
@@ -54,6 +51,7 @@ impl RaftConfig {
         };
         // Killed without the harness lock: a dying peer may still apply.
         if let Some(raft) = raft {
+            tracing::debug!(target: "harness", peer = i, "crash");
             raft.kill();
         }
         let mut state = self.0.state.lock();
