@@ -32,7 +32,7 @@ PARTS = for run in $(1); do $(CARGO) test -p tests --test $${run%%:*} --no-run -
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
 	test-2d test-3 test-3a test-3b test-4 test-4a test-4b test-shardctrler test-shardctrler-ci \
 	test-shardkv test-shardkv-ci stress grade mutants test-mutants-ci merge stress-reference test-stress-reference-ci \
-	handout bench check check-handout
+	handout bench check check-handout view logs install-chromium
 
 ## This list of targets (plain `make` prints it too).
 help:
@@ -42,7 +42,7 @@ help:
 		{ doc = "" }' $(MAKEFILE_LIST)
 	@echo "Variables: LAB_RUNTIME=sim|real, LAB_SEED=<u64>, LAB_SEEDS=<n>, OUT=<dir> (handout),"
 	@echo "  SEEDS, FIRST_SEED, JOBS, SHARE=k/n (stress-reference, grade), JSON=<file> (stress-reference),"
-	@echo "  RUBRIC, SUBMISSIONS, SEED_FILE (grade)"
+	@echo "  RUBRIC, SUBMISSIONS, SEED_FILE (grade), LOG=<run log>, PAGE=<page.html> (view, logs)"
 
 ## Everything CI runs.
 test: test-labrt test-labcodec test-labrpc test-linearizability test-kvraft test-shardctrler \
@@ -82,8 +82,26 @@ test-harness:
 	$(CARGO) test -p tests --lib
 
 ## The lab tool's tests: the manifest, the regions, the handout's round trip and leak check.
-test-labtool:
+test-labtool: install-chromium
 	$(CARGO) test -p labtool
+
+## Headless Chromium (Debian's package), in which labtool's tests open the
+## pages `lab view` writes; installed if missing.
+install-chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+## One self-contained HTML page of a run log (a lane per peer, the RPCs,
+## the failure): make view LOG=<run log> [PAGE=<page.html>].
+view:
+	@test -n "$(LOG)" || { echo "make view LOG=<run log> [PAGE=<page.html>]"; exit 2; }
+	$(LAB_TOOL) view $(LOG) $(if $(PAGE),-o $(PAGE))
+
+## A run log in the terminal, a column per peer: make logs LOG=<run log>
+## ARGS="--only election,harness".
+logs:
+	@test -n "$(LOG)" || { echo "make logs LOG=<run log> [ARGS=\"--only election,harness\"]"; exit 2; }
+	$(LAB_TOOL) logs $(LOG) $(ARGS)
 
 ## The handout builds without warnings and fails every 2A, 3A, 4A and 4B test, naming its stubs.
 test-handout:

@@ -12,20 +12,26 @@
 //! lab grade --rubric rubric.toml --seeds 20 alice/ bob/  each submission's files on a pristine framework, scored
 //! lab merge a/grade.json b/grade.json --csv roster.csv  one roster of a batch graded in shares
 //! lab mutants --seeds 20                 classic bugs planted in the reference, and how often each part kills them
+//! lab view run.jsonl                     a run log as one HTML page: a lane per peer, RPC arrows, the failure
+//! lab logs run.jsonl --ignore net        the same run in the terminal, a column per peer
 //! ```
 //!
 //! What a student owns is listed once, in `student.toml` ([`manifest`]);
 //! the reference marks its solution in those files with SOLUTION regions
 //! ([`regions`]). Both `handout --verify` and `stress` run tests with
-//! [`process`] and read their failures with [`report`].
+//! [`process`] and read their failures with [`report`]. `view` and `logs`
+//! read the run logs of [`runlog`].
 
 pub mod files;
 pub mod grade;
 pub mod handout;
+pub mod logs;
 pub mod manifest;
 pub mod mutants;
 pub mod process;
 pub mod regions;
 pub mod report;
+pub mod runlog;
 pub mod stress;
 pub mod table;
+pub mod view;

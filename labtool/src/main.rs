@@ -81,6 +81,37 @@ enum Tool {
         #[arg(long, default_value = "target/mutants")]
         out: PathBuf,
     },
+    /// Write one self-contained HTML page of a run log: a lane per peer
+    /// with its role and term, RPC arrows, commits and applies, crashes and
+    /// partitions, KV operations, and the moment of failure; zoom, pan and
+    /// hover for details.
+    View {
+        /// The run log (JSON lines).
+        log: PathBuf,
+        /// The page [default: the log's path with the extension .html].
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+    /// Print a run log in the terminal: time on the left, a column for the
+    /// harness and the network, then one per peer, topics coloured.
+    Logs {
+        /// The run log (JSON lines).
+        log: PathBuf,
+        /// Only these topics (election, replication, snapshot, apply,
+        /// persist, kv, net, harness): repeat it, or separate with commas.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Not these topics.
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// No colours (there are none either when stdout is no terminal,
+        /// or NO_COLOR is set).
+        #[arg(long)]
+        no_color: bool,
+        /// The width of a line [default: the terminal's, or COLUMNS, or 160].
+        #[arg(long)]
+        width: Option<usize>,
+    },
     /// Merge the records of the shares of one plan (from `lab stress
     /// --partition k/n --json FILE`, or the grade.json of `lab grade
     /// --partition k/n`) and print the table of them all, as one session
@@ -228,6 +259,14 @@ fn main() -> ExitCode {
             },
         ),
         Tool::Merge { files, json, csv } => merged(&files, json.as_deref(), csv.as_deref()),
+        Tool::View { log, out } => view(&cli.root, log, out),
+        Tool::Logs {
+            log,
+            only,
+            ignore,
+            no_color,
+            width,
+        } => logs(&cli.root, &log, only, ignore, no_color, width),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -434,6 +473,63 @@ fn mutants(root: &std::path::Path, options: &labtool::mutants::Options) -> Resul
             ));
         }
     }
+    Ok(())
+}
+
+fn view(root: &std::path::Path, log: PathBuf, out: Option<PathBuf>) -> Result<(), String> {
+    let options = labtool::view::Options {
+        log,
+        out,
+        root: root.to_path_buf(),
+    };
+    let viewed = labtool::view::view(&options).map_err(|e| e.to_string())?;
+    println!(
+        "lab view: wrote {} ({} events{})",
+        viewed.out.display(),
+        viewed.events,
+        if viewed.failure.is_some() {
+            ", failed"
+        } else {
+            ""
+        }
+    );
+    if let Some(timeline) = viewed.timeline {
+        println!("lab view: it links the linearizability timeline {timeline}");
+    }
+    Ok(())
+}
+
+fn logs(
+    root: &std::path::Path,
+    path: &std::path::Path,
+    only: Vec<String>,
+    ignore: Vec<String>,
+    no_color: bool,
+    width: Option<usize>,
+) -> Result<(), String> {
+    use std::io::{IsTerminal, Write};
+    let log = labtool::runlog::read(path).map_err(|e| e.to_string())?;
+    let terminal = std::io::stdout().is_terminal();
+    let columns = || {
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_, c)| usize::from(c))
+    };
+    let width = width
+        .or_else(|| terminal.then(columns).flatten())
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(labtool::logs::DEFAULT_WIDTH);
+    let options = labtool::logs::Options {
+        only,
+        ignore,
+        color: !no_color && terminal && std::env::var_os("NO_COLOR").is_none(),
+        width,
+    };
+    labtool::logs::check_topics(&log, &options)?;
+    let replay = labtool::view::links::replay(&log.header, root);
+    let text = labtool::logs::render(&log, replay.as_deref(), &options);
+    // A closed pipe (`lab logs … | head`) ends the output, not in an error.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(())
 }
 
