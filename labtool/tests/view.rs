@@ -236,6 +236,50 @@ fn a_raft_run_shows_its_peers_the_leaders_term_lost_rpcs_and_the_failure() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A real log: the replay of `election::re_election_2a` on seed 1 in a
+/// reference that needs every vote to win (the `needs-every-vote`
+/// mutant), as the runner wrote it. Server 2 leads term 1 and is cut off;
+/// the two others stand term after term and never win.
+#[test]
+fn a_recorded_failure_of_a_broken_raft_shows_the_elections_that_never_end() {
+    let dir = scratch("recorded");
+    let html = page(&dir, "re_election_2a-needs-every-vote-1.jsonl");
+    let dom = dom(&html, "", &dir.join("profile"));
+
+    let lanes: Vec<&str> = elements(&dom, "lane-label").into_iter().map(text).collect();
+    assert_eq!(lanes, ["harness", "peer 0", "peer 1", "peer 2", "net"]);
+    assert!(dom.contains("Test (2A): election after network failure"));
+
+    let leaders = elements(&dom, "role leader");
+    assert!(
+        leaders
+            .iter()
+            .any(|g| attribute(g, "data-term").as_deref() == Some("1")),
+        "no leader of term 1 among {leaders:#?}"
+    );
+    let candidates = elements(&dom, "role candidate");
+    assert!(
+        candidates
+            .iter()
+            .any(|g| attribute(g, "data-term").as_deref() == Some("13")),
+        "no candidate of term 13 among {candidates:#?}"
+    );
+    assert!(
+        !elements(&dom, "span cut").is_empty(),
+        "server 2 is cut off"
+    );
+
+    let marker = elements(&dom, "failure-marker");
+    assert_eq!(marker.len(), 1);
+    assert!(
+        marker[0].contains("expected one leader, got none"),
+        "{}",
+        marker[0]
+    );
+    assert!(dom.contains("5.464000 s"), "the window reaches the failure");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn zoomed_in_every_rpc_is_an_arrow_delivered_or_lost() {
     let dir = scratch("zoom");

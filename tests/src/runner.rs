@@ -192,8 +192,16 @@ fn with_replay_log(run: Config, failure: Box<Failure>, body: &impl Fn()) -> Stri
     let replay = with_log(Some(&log), || run.try_run(body));
     drop(log);
     if let Err(again) = &replay {
-        // A failure to mark it only loses the mark.
-        let _ = logging::append_failure(&path, again.elapsed, &again.kind.to_string());
+        let message = again.kind.to_string();
+        // A failure to mark it, or to keep the timeline, only loses that.
+        let _ = logging::append_failure(&path, again.elapsed, &message);
+        if let Some(timeline) = message
+            .split("timeline in ")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+        {
+            let _ = std::fs::copy(timeline, path.with_extension("linearizability.html"));
+        }
     }
     match replay {
         Err(again) if again.kind == failure.kind && again.elapsed == failure.elapsed => format!(

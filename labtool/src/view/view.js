@@ -36,6 +36,12 @@
   const inView = (a, b) => b >= view.a && a <= view.b;
   const secs = (t) => (t / 1e6).toFixed(6) + " s";
   // A drawn item's hover text, kept in the DOM for the tooltip.
+  // A message's first line, cut to fit beside the failure marker; its
+  // hover text and the banner hold all of it.
+  const firstLine = (message) => {
+    const line = String(message).split("\n")[0];
+    return line.length > 90 ? line.slice(0, 89) + "…" : line;
+  };
   const h = (text) => ' data-h="" aria-label="' + esc(text) + '"';
 
   function axis(out) {
@@ -218,7 +224,7 @@
       out.push('<g id="failure-marker" class="failure-marker"' + h("failed at " + secs(f.t) + "\n" + f.message) + ">" +
         '<line class="hit" x1="' + px + '" x2="' + px + '" y1="4" y2="' + TOTAL_H + '"/>' +
         '<line x1="' + px + '" x2="' + px + '" y1="4" y2="' + TOTAL_H + '"/>' +
-        '<text x="' + (Number(px) - 4) + '" y="12" text-anchor="end">✖ failure: ' + esc(f.message) + "</text></g>");
+        '<text x="' + (Number(px) - 4) + '" y="12" text-anchor="end">✖ failure: ' + esc(firstLine(f.message)) + "</text></g>");
     }
   }
 
