@@ -25,6 +25,10 @@ use std::time::{Duration, Instant};
 
 /// The backend a lab test runs on: `sim` or `real` (labrt's `LAB_RUNTIME`).
 pub const ENV_RUNTIME: &str = "LAB_RUNTIME";
+/// `off` stops the lab suites from replaying a failing sim run with every
+/// event logged.
+pub const ENV_REPLAY_LOG: &str = "LAB_REPLAY_LOG";
+
 /// The seed of a lab test's run (labrt's `LAB_SEED`).
 pub const ENV_SEED: &str = "LAB_SEED";
 /// How many consecutive seeds a lab test runs (the tests crate's

@@ -609,8 +609,9 @@ fn the_reference_the_handout_and_a_broken_variant_score_full_zero_and_partial() 
         ]
     );
 
-    // Its failure ends with the table of every peer, the replay command
-    // and the log of the replay, which `lab view` draws.
+    // Its failure ends with the table of every peer and the replay command.
+    // The grader replays nothing for a log; the student's replay does, and
+    // `lab view` draws that log.
     let failure = &test(broken, "election::re_election_2a").failures[0];
     let output = std::fs::read_to_string(out.join(failure.log.as_deref().unwrap())).unwrap();
     assert!(
@@ -619,6 +620,32 @@ fn the_reference_the_handout_and_a_broken_variant_score_full_zero_and_partial() 
     );
     assert!(
         output.contains("  replay: LAB_RUNTIME=sim LAB_SEED="),
+        "{output}"
+    );
+    assert!(!output.contains("  log: "), "the grader replayed: {output}");
+    let bin = out.join("work/needs-every-vote/bin");
+    let raft = std::fs::read_dir(&bin)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("raft-"))
+        })
+        .unwrap_or_else(|| panic!("no raft suite in {}", bin.display()));
+    let replayed = std::process::Command::new(raft)
+        .args(["election::re_election_2a", "--exact"])
+        .env("LAB_RUNTIME", "sim")
+        .env("LAB_SEED", failure.seed.unwrap().to_string())
+        .env("LAB_LOG_DIR", scratch.join("lab-logs"))
+        .env_remove("LAB_SEEDS")
+        .env_remove("LAB_LOG")
+        .env_remove("LAB_REPLAY_LOG")
+        .output()
+        .unwrap();
+    let output = String::from_utf8_lossy(&replayed.stdout);
+    assert!(
+        output.contains("peer  connected  alive  term  leader"),
         "{output}"
     );
     let replay_log = output

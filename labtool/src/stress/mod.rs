@@ -211,6 +211,7 @@ pub fn stress(root: &Path, options: &Options) -> Result<Stressed, StressError> {
             runtime,
             timeout: options.timeout,
             workers: options.workers,
+            replay_logs: true,
         };
         session(root, options, &work, &logs)
     });

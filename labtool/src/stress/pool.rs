@@ -41,6 +41,11 @@ pub struct Work<'a> {
     pub timeout: Duration,
     /// How many runs at a time.
     pub workers: usize,
+    /// Whether a failing sim run is replayed with every event logged, as
+    /// the suites do by default: for a student's stress runs, yes; for a
+    /// grade, no, since thousands of failing runs of a broken submission
+    /// would take twice the time and fill the disk with logs.
+    pub replay_logs: bool,
 }
 
 /// A finished run, with the output of its process.
@@ -105,6 +110,9 @@ impl Work<'_> {
         let (test, suite) = &self.tests[job.test];
         let suite = &self.suites[*suite];
         let mut command = suite.command(&test.name, self.runtime, job.seed);
+        if !self.replay_logs {
+            command.env(process::ENV_REPLAY_LOG, "off");
+        }
         let finished =
             process::run(&mut command, self.timeout).map_err(|error| StressError::Spawn {
                 command: format!("{} {}", suite.binary.display(), test.name),
