@@ -461,6 +461,7 @@ mod tests {
             .env("LAB_SEED", "5")
             .env_remove("LAB_SEEDS")
             .env_remove("LAB_LOG")
+            .env_remove(super::ENV_REPLAY_LOG)
             .env(super::ENV_LOG_DIR, dir)
             .output()
             .expect("the test binary runs");
