@@ -27,6 +27,7 @@ pub mod grade;
 pub mod handout;
 pub mod logs;
 pub mod manifest;
+pub mod markup;
 pub mod mutants;
 pub mod process;
 pub mod regions;

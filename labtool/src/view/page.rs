@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 
 use super::scene::Scene;
+use crate::markup::escape;
 use crate::runlog::{Header, seconds};
 
 const STYLE: &str = include_str!("view.css");
@@ -105,19 +106,4 @@ fn scene_json(scene: &Scene) -> String {
     let json =
         serde_json::to_string(scene).unwrap_or_else(|e| panic!("a scene always serializes: {e}"));
     json.replace('<', "\\u003c")
-}
-
-/// Escapes text for HTML content and double-quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
