@@ -32,7 +32,7 @@ PARTS = for run in $(1); do $(CARGO) test -p tests --test $${run%%:*} --no-run -
 	test-labtool test-handout test-raft-ci test-kvraft-ci test-2 test-2a test-2b test-2c \
 	test-2d test-3 test-3a test-3b test-4 test-4a test-4b test-shardctrler test-shardctrler-ci \
 	test-shardkv test-shardkv-ci stress grade mutants test-mutants-ci merge stress-reference test-stress-reference-ci \
-	handout bench check check-handout view logs install-chromium
+	handout bench bench-logging check check-handout view logs install-chromium
 
 ## This list of targets (plain `make` prints it too).
 help:
@@ -244,6 +244,19 @@ bench:
 	$(CARGO) bench -p tests --bench shardkv
 	$(CARGO) bench -p tests --bench logging
 	$(CARGO) bench -p linearizability --bench checker
+	@$(MAKE) --no-print-directory bench-logging
+
+## The raft suite in sim (seeds 1 to 5, one test at a time) with logs off,
+## then with every event printed (LAB_LOG=trace, to /dev/null): wall times.
+bench-logging:
+	@$(CARGO) test -q --release -p tests --test raft --no-run
+	@for log in "" trace; do \
+		start=$$(date +%s%N); \
+		LAB_RUNTIME=sim LAB_SEED=1 LAB_SEEDS=5 LAB_LOG=$$log $(CARGO) test -q --release -p tests --test raft \
+			-- --test-threads=1 >/dev/null 2>&1 || { echo "the raft suite failed (LAB_LOG=$$log)"; exit 1; }; \
+		ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+		echo "raft suite, sim, seeds 1-5, LAB_LOG=$${log:-(off)}: $$ms ms"; \
+	done
 
 ## Formatting and lints, of the reference and of its handout.
 check: check-handout
