@@ -2,10 +2,12 @@
 //! single links that lose or hold back requests or replies one way. Each
 //! catches a classic bug that passes every course scenario of its part.
 //!
-//! Several build a situation only a Raft without pre-vote reaches (a peer
-//! cut off from everyone stands for election on its own). A Raft with
-//! pre-vote, as the reference, never gets there; the scenario then checks
-//! only that the cluster recovers.
+//! Each builds a situation only a Raft without pre-vote (a peer cut off
+//! from everyone stands for election on its own) or without check quorum
+//! (a cut-off leader stays one) reaches. The reference has both and never
+//! gets there; the scenario then checks only that the cluster recovers.
+//! The mutants that these scenarios kill are planted in the reference
+//! without them (`course-raft` in labtool/mutants/mutants.toml).
 
 use labrpc::Flow;
 use labrt::time::Duration;
