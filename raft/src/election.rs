@@ -67,10 +67,33 @@ impl State {
     /// heard from its leader lately.
     pub fn handle_request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {
         let reply = self.request_vote(args);
-        let why = match () {
-            _ if reply.vote_granted => "granted",
-            _ if args.term < self.current_term => "stale term",
-            _ if self.is_leader() => "leads",
+        if tracing::enabled!(target: "election", tracing::Level::DEBUG) {
+            let why = match reply.vote_granted {
+                true => "granted",
+                false => self.vote_refusal(args),
+            };
+            tracing::debug!(
+                target: "election",
+                peer = self.me,
+                term = args.term,
+                candidate = args.candidate_id,
+                pre_vote = args.pre_vote,
+                granted = reply.vote_granted,
+                why,
+                "vote"
+            );
+        }
+        reply
+    }
+
+    /// Why this peer, as it is now, refused the vote `args` asked for: the
+    /// first of [`State::request_vote`]'s conditions that fails, for logs.
+    fn vote_refusal(&self, args: &RequestVoteArgs) -> &'static str {
+        let newer = args.term > self.current_term;
+        match () {
+            _ if !possible(args.term) || args.candidate_id >= self.peers => "impossible request",
+            _ if args.term < self.current_term || (args.pre_vote && !newer) => "stale term",
+            _ if args.pre_vote && self.is_leader() => "leads",
             _ if !self
                 .log
                 .is_up_to_date(args.last_log_index, args.last_log_term) =>
@@ -79,18 +102,7 @@ impl State {
             }
             _ if args.pre_vote => "heard from a leader lately",
             _ => "voted for another",
-        };
-        tracing::debug!(
-            target: "election",
-            peer = self.me,
-            term = args.term,
-            candidate = args.candidate_id,
-            pre_vote = args.pre_vote,
-            granted = reply.vote_granted,
-            why,
-            "vote"
-        );
-        reply
+        }
     }
 
     fn request_vote(&mut self, args: &RequestVoteArgs) -> RequestVoteReply {

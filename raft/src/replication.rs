@@ -114,24 +114,26 @@ impl State {
         let entries = args.entries.len();
         let commit = self.commit_index;
         let reply = self.append_entries(args);
-        let why = match reply.conflict_term {
-            _ if reply.success => "",
-            _ if term < reply.term => "stale term",
-            Some(_) => "another term at prev_index",
-            None if reply.log_len > 0 && reply.log_len <= prev_index => "log too short",
-            None => "refused",
-        };
-        tracing::debug!(
-            target: "replication",
-            peer = self.me,
-            leader,
-            term,
-            prev_index,
-            entries,
-            ok = reply.success,
-            why,
-            "append"
-        );
+        if tracing::enabled!(target: "replication", tracing::Level::DEBUG) {
+            let why = match reply.conflict_term {
+                _ if reply.success => "",
+                _ if term < reply.term => "stale term",
+                Some(_) => "another term at prev_index",
+                None if reply.log_len > 0 && reply.log_len <= prev_index => "log too short",
+                None => "refused",
+            };
+            tracing::debug!(
+                target: "replication",
+                peer = self.me,
+                leader,
+                term,
+                prev_index,
+                entries,
+                ok = reply.success,
+                why,
+                "append"
+            );
+        }
         if self.commit_index > commit {
             tracing::debug!(target: "replication", peer = self.me, index = self.commit_index, term = self.current_term, "commit");
         }

@@ -47,15 +47,27 @@ pub(crate) fn links(peer: usize, others: &[usize], up: bool) {
     if !tracing::enabled!(target: "harness", Level::DEBUG) {
         return;
     }
-    let others = others
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let others = peers(others);
     match up {
         true => tracing::debug!(target: "harness", peer, others, "connect"),
         false => tracing::debug!(target: "harness", peer, others, "disconnect"),
     }
+}
+
+/// Logs that the harness splits the servers into `p1` and `p2`.
+pub(crate) fn partition(p1: &[usize], p2: &[usize]) {
+    if tracing::enabled!(target: "harness", Level::DEBUG) {
+        let groups = format!("{}|{}", peers(p1), peers(p2));
+        tracing::debug!(target: "harness", groups, "partition");
+    }
+}
+
+/// `0,1,2`.
+fn peers(list: &[usize]) -> String {
+    list.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Logs that the harness starts server `peer` under the name `server`,

@@ -44,9 +44,7 @@ impl KvConfig {
     /// Links every server of `p1` with `p1` only and every server of `p2`
     /// with `p2` only. Clerks' links are untouched.
     pub fn partition(&self, p1: &[usize], p2: &[usize]) {
-        let side = |p: &[usize]| p.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
-        let groups = format!("{}|{}", side(p1), side(p2));
-        tracing::debug!(target: "harness", groups, "partition");
+        crate::logging::partition(p1, p2);
         for (side, other) in [(p1, p2), (p2, p1)] {
             for &i in side {
                 self.disconnect(i, other);
